@@ -1,0 +1,82 @@
+import { randomBytes } from "node:crypto";
+import type { HubConfig } from "../lib/config.js";
+import { createLogger, type Logger } from "../lib/logger.js";
+import { openStore, type Store, type StoreLocation } from "../lib/db/store.js";
+import { startSubgraph } from "../lib/subgraph.js";
+import type { RunningService } from "../lib/http.js";
+import { subgraphModules } from "../subgraphs/index.js";
+import { seedStore } from "../prisma/seed/load.js";
+import { partnerCities } from "../lib/cities.js";
+import { composeSupergraph } from "./compose.js";
+import { startGateway } from "./index.js";
+
+export interface HubOptions {
+  store: StoreLocation;
+  port: number;
+  host: string;
+  /** Enterprises per city to generate when the store is empty (0 = none). */
+  seedPerCity: number;
+  seed: number;
+  maxPageSize: number;
+  introspection?: boolean;
+  logger?: Logger;
+}
+
+export interface RunningHub {
+  url: string;
+  store: Store;
+  gateway: RunningService;
+  subgraphs: Record<string, RunningService>;
+  close(): Promise<void>;
+}
+
+export function hubOptionsFromConfig(cfg: HubConfig, store: StoreLocation): HubOptions {
+  return { store, port: cfg.PORT, host: cfg.HOST, seedPerCity: cfg.HUB_SEED_PER_CITY, seed: cfg.HUB_SEED, maxPageSize: cfg.HUB_MAX_PAGE_SIZE };
+}
+
+/**
+ * The whole hub in one process (the default for `npm start` and the tests):
+ * one store, every subgraph on its own free port, and the gateway over them.
+ * Production runs the same pieces as separate processes.
+ */
+export async function startHub(opts: HubOptions): Promise<RunningHub> {
+  const logger = opts.logger ?? createLogger("hub");
+  const store = await openStore(opts.store);
+  const started: RunningService[] = [];
+  try {
+    if (opts.seedPerCity > 0 && (await store.prisma.enterprise.count()) === 0) {
+      const enterprises = opts.seedPerCity * partnerCities().length;
+      logger.info({ enterprises, seed: opts.seed }, "empty store: generating demo data");
+      const summary = await seedStore(store.prisma, { enterprises, seed: opts.seed });
+      logger.info(summary, "demo data ready");
+    }
+    const gatewaySecret = randomBytes(32).toString("base64url");
+    const modules = subgraphModules({ HUB_MAX_PAGE_SIZE: opts.maxPageSize });
+    const subgraphs: Record<string, RunningService> = {};
+    for (const [name, mod] of Object.entries(modules)) {
+      subgraphs[name] = await startSubgraph(mod, { store, port: 0, host: "127.0.0.1", gatewaySecret, logger: logger.child({ subgraph: name }) });
+      started.push(subgraphs[name]);
+    }
+    const supergraphSdl = composeSupergraph(
+      Object.entries(modules).map(([name, mod]) => ({ name, url: subgraphs[name].url, typeDefs: mod.typeDefs })),
+    );
+    const gateway = await startGateway({
+      source: { kind: "sdl", supergraphSdl }, port: opts.port, host: opts.host, gatewaySecret, introspection: opts.introspection, logger: logger.child({ service: "gateway" }),
+    });
+    return {
+      url: gateway.url,
+      store,
+      gateway,
+      subgraphs,
+      async close() {
+        await gateway.close();
+        for (const s of Object.values(subgraphs)) await s.close();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    for (const s of started) await s.close();
+    await store.close();
+    throw err;
+  }
+}

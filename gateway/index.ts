@@ -1,0 +1,81 @@
+import { readFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { ApolloServer } from "@apollo/server";
+import { ApolloGateway, IntrospectAndCompose } from "@apollo/gateway";
+import { createHttpService, listen, type RunningService } from "../lib/http.js";
+import { formatErrorFor } from "../lib/errors.js";
+import { createLogger, type Logger } from "../lib/logger.js";
+import { createDataSource } from "./dataSource.js";
+import { maskPersonalDataPlugin } from "./plugins/maskPersonalData.js";
+
+/** Where the gateway gets its supergraph. */
+export type SupergraphSource =
+  | { kind: "sdl"; supergraphSdl: string }
+  | { kind: "file"; path: string }
+  /** Subgraphs running as their own processes: their SDL is fetched and composed at start. */
+  | { kind: "subgraphs"; subgraphs: Array<{ name: string; url: string }> };
+
+export interface GatewayContext {
+  requestId: string;
+}
+
+export interface GatewayOptions {
+  source: SupergraphSource;
+  port: number;
+  host: string;
+  /** Sent to our subgraphs so they trust the gateway with personal fields; absent for foreign supergraphs. */
+  gatewaySecret?: string;
+  introspection?: boolean;
+  logger?: Logger;
+}
+
+export function parseSubgraphList(spec: string): Array<{ name: string; url: string }> {
+  return spec.split(",").map((pair) => {
+    const [name, url] = pair.split("=").map((s) => s.trim());
+    if (!name || !url) throw new Error(`HUB_SUBGRAPHS entries are name=url, got '${pair}'`);
+    return { name, url };
+  });
+}
+
+function buildGateway(source: SupergraphSource, gatewaySecret: string | undefined, logger: Logger): ApolloGateway {
+  const buildService = ({ url }: { url?: string }) => createDataSource(url ?? "", gatewaySecret);
+  const common = { buildService, logger };
+  switch (source.kind) {
+    case "sdl":
+      return new ApolloGateway({ ...common, supergraphSdl: source.supergraphSdl });
+    case "file":
+      return new ApolloGateway({ ...common, supergraphSdl: readFileSync(source.path, "utf8") });
+    case "subgraphs":
+      return new ApolloGateway({ ...common, supergraphSdl: new IntrospectAndCompose({ subgraphs: source.subgraphs }) });
+  }
+}
+
+/** Starts the hub's gateway: Apollo gateway, our plugins, and the shared HTTP front. */
+export async function startGateway(opts: GatewayOptions): Promise<RunningService> {
+  const logger = opts.logger ?? createLogger("gateway");
+  const gateway = buildGateway(opts.source, opts.gatewaySecret, logger);
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    includeStacktraceInErrorResponses: false,
+    introspection: opts.introspection ?? false,
+    csrfPrevention: true,
+    formatError: formatErrorFor(logger),
+    plugins: [maskPersonalDataPlugin<GatewayContext>(() => false)],
+  });
+  await apollo.start();
+  const server = createHttpService<GatewayContext>({
+    name: "gateway",
+    apollo,
+    logger,
+    context: async ({ req }) => ({ requestId: String(req.headers["x-request-id"] ?? randomUUID()) }),
+  });
+  const running = await listen(server, opts.port, opts.host);
+  logger.info({ url: running.url }, "gateway listening");
+  return {
+    ...running,
+    async close() {
+      await running.close();
+      await apollo.stop();
+    },
+  };
+}

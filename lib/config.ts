@@ -1,0 +1,43 @@
+import { z } from "zod";
+
+// The gateway must never phone home: set before any Apollo package reads it.
+process.env.APOLLO_TELEMETRY_DISABLED = "1";
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** Every setting the hub reads from the environment, checked once at start. */
+const schema = z.object({
+  PORT: port.default(4000),
+  HOST: z.string().default("127.0.0.1"),
+  HUB_DATA_DIR: z.string().default(".data"),
+  DATABASE_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  NODE_ENV: z.string().default("development"),
+  /** Enterprises per partner city generated on the first start of an empty store. */
+  HUB_SEED_PER_CITY: z.coerce.number().int().min(0).default(2000),
+  /** Demo data seed: the same number gives the same records. */
+  HUB_SEED: z.coerce.number().int().default(20260401),
+  /** `name=url,name=url`: subgraphs the gateway federates when they run as their own processes. */
+  HUB_SUBGRAPHS: z.string().optional(),
+  /** A Federation 2 supergraph composed ahead of time; the gateway serves it as is. */
+  HUB_SUPERGRAPH: z.string().optional(),
+  /** Port for `npm run start:subgraph -- <name>` (0 = any free port). */
+  SUBGRAPH_PORT: port.default(0),
+  /** Shared by the gateway and subgraphs run as separate processes; proves a request is the gateway's. */
+  HUB_GATEWAY_SECRET: z.string().min(16).optional(),
+  /** Introspection and field suggestions are off unless this is "true". */
+  HUB_INTROSPECTION: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  /** Largest `first` a connection field accepts. */
+  HUB_MAX_PAGE_SIZE: z.coerce.number().int().min(1).default(100),
+});
+
+export type HubConfig = z.infer<typeof schema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`invalid configuration: ${issues}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,141 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { SqlDriverAdapterFactory, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { openSchemaEngine, type MigrationList } from "./schemaEngine.js";
+
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+export const defaultSchemaPath = join(repoRoot, "prisma", "schema.prisma");
+export const defaultMigrationsDir = join(repoRoot, "prisma", "migrations");
+
+export interface MigrationPaths {
+  migrationsDir?: string;
+  schemaPath?: string;
+}
+
+const filters = { externalTables: [], externalEnums: [] };
+
+/**
+ * Our own lock, held for a whole run. Not the engine's key (72707369): the engine takes that
+ * one on its own connection within this process and would block on us.
+ */
+const HUB_MIGRATION_LOCK = 72707370;
+
+/** Loads the migrations folder the way the Prisma CLI does before calling the engine. */
+async function readMigrations(dir: string): Promise<MigrationList> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === "ENOENT") return [];
+    throw e;
+  });
+  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const migrationDirectories = await Promise.all(
+    names.map(async (name) => {
+      // A missing file is passed on as an error, as the CLI does, so the engine refuses to go on.
+      const content = await readFile(join(dir, name, "migration.sql"), "utf8").then(
+        (value) => ({ tag: "ok" as const, value }),
+        (e: Error) => ({ tag: "error" as const, value: e.message }),
+      );
+      return { path: name, migrationFile: { path: "migration.sql", content } };
+    }),
+  );
+  const lockfile = await readFile(join(dir, "migration_lock.toml"), "utf8").catch(() => null);
+  return {
+    baseDir: dir,
+    lockfile: { path: "migration_lock.toml", content: lockfile },
+    shadowDbInitScript: "",
+    migrationDirectories,
+  };
+}
+
+/**
+ * Serialises runs across processes with a transaction-scoped advisory lock on a dedicated
+ * connection. The engine's own lock (SELECT pg_advisory_lock(72707369)) gives up after 10 s
+ * and, through a pool, lingers on whichever connection ran it until that pool ends.
+ * PGlite is skipped: it is one in-process connection, and an open transaction there
+ * would block the engine's own queries.
+ */
+async function withMigrationLock<T>(factory: SqlDriverAdapterFactory, run: () => Promise<T>): Promise<T> {
+  if (factory.adapterName === "pglite-prisma-adapter") return run();
+  const conn = await factory.connect();
+  try {
+    const tx = await conn.startTransaction();
+    try {
+      await tx.executeRaw({ sql: `SELECT pg_advisory_xact_lock(${HUB_MIGRATION_LOCK})`, args: [], argTypes: [] });
+      return await run();
+    } finally {
+      // Adapters without phantom queries (adapter-pg) leave the ROLLBACK statement to the caller.
+      if (!tx.options.usePhantomQuery) await tx.executeRaw({ sql: "ROLLBACK", args: [], argTypes: [] }).catch(() => {});
+      await tx.rollback();
+    }
+  } finally {
+    await conn.dispose();
+  }
+}
+
+/**
+ * Applies the committed migrations that the database lacks, recording them in
+ * `_prisma_migrations` as `prisma migrate deploy` does. Idempotent.
+ */
+export async function applyMigrations(
+  adapterFactory: SqlDriverAdapterFactory,
+  opts: MigrationPaths = {},
+): Promise<{ applied: string[] }> {
+  const migrationsList = await readMigrations(opts.migrationsDir ?? defaultMigrationsDir);
+  if (migrationsList.migrationDirectories.length === 0) return { applied: [] };
+  const schemaText = await readFile(opts.schemaPath ?? defaultSchemaPath, "utf8");
+  return withMigrationLock(adapterFactory, async () => {
+    const engine = await openSchemaEngine(schemaText, adapterFactory);
+    try {
+      const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters });
+      return { applied: appliedMigrationNames };
+    } finally {
+      // Ends the engine's pool, which also releases its session advisory lock.
+      await engine.close();
+    }
+  });
+}
+
+/**
+ * SQL taking a database from the committed migrations to schema.prisma; "" when they
+ * already match. The migrations are replayed on throwaway in-memory PGlite databases.
+ */
+export async function generateMigrationSql(opts: MigrationPaths = {}): Promise<string> {
+  const schemaPath = opts.schemaPath ?? defaultSchemaPath;
+  const [schemaText, migrationsList] = await Promise.all([
+    readFile(schemaPath, "utf8"),
+    readMigrations(opts.migrationsDir ?? defaultMigrationsDir),
+  ]);
+  const databases: PGlite[] = [];
+  const fresh = () => {
+    const db = new PGlite();
+    databases.push(db);
+    return new PrismaPGlite(db);
+  };
+  const main = fresh();
+  // PrismaPGlite's own shadow is never closed; these are.
+  const factory: SqlMigrationAwareDriverAdapterFactory = {
+    adapterName: main.adapterName,
+    provider: main.provider,
+    connect: () => main.connect(),
+    connectToShadowDb: () => fresh().connect(),
+  };
+  try {
+    const engine = await openSchemaEngine(schemaText, factory);
+    try {
+      const { exitCode, stdout } = await engine.diff({
+        from: migrationsList.migrationDirectories.length ? { tag: "migrations", ...migrationsList } : { tag: "empty" },
+        to: { tag: "schemaDatamodel", files: [{ path: schemaPath, content: schemaText }] },
+        script: true,
+        exitCode: true, // 2 when there is a difference; an empty diff still prints a comment
+        filters,
+      });
+      return exitCode === 0 ? "" : (stdout ?? "");
+    } finally {
+      await engine.close();
+    }
+  } finally {
+    await Promise.allSettled(databases.map((db) => db.close()));
+  }
+}

@@ -1,0 +1,124 @@
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction } from "@apollo/server";
+import type { Logger } from "./logger.js";
+
+/** Extra routes a service mounts beside /graphql, /health and /ready. */
+export type Route = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+
+export interface HttpServiceOptions<TContext extends BaseContext> {
+  name: string;
+  apollo: ApolloServer<TContext>;
+  context: ContextFunction<[{ req: IncomingMessage }], TContext>;
+  /** Answers /ready: false while a dependency (database, graph store) is down. */
+  ready?: () => Promise<boolean>;
+  routes?: Route[];
+  maxBodyBytes?: number;
+  logger: Logger;
+}
+
+export interface RunningService {
+  url: string;
+  port: number;
+  server: http.Server;
+  close(): Promise<void>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function graphqlError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * The one HTTP front every service of the hub uses: GraphQL over HTTP through
+ * Apollo Server's integration API, health and readiness probes, body-size cap,
+ * and errors in GraphQL's shape rather than stack traces.
+ */
+export function createHttpService<TContext extends BaseContext>(opts: HttpServiceOptions<TContext>): http.Server {
+  const limit = opts.maxBodyBytes ?? 1024 * 1024;
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/health") return sendJson(res, 200, { status: "ok", service: opts.name });
+    if (url.pathname === "/ready") {
+      const ok = opts.ready ? await opts.ready().catch(() => false) : true;
+      return sendJson(res, ok ? 200 : 503, { status: ok ? "ready" : "not ready", service: opts.name });
+    }
+    for (const route of opts.routes ?? []) if (await route(req, res)) return;
+    if (url.pathname !== "/graphql") return sendJson(res, 404, { error: "not found", see: "/graphql" });
+
+    let body: unknown;
+    if (req.method === "POST") {
+      const text = await readBody(req, limit);
+      if (text === null) return graphqlError(res, 413, "PAYLOAD_TOO_LARGE", `request body over ${limit} bytes`);
+      const type = req.headers["content-type"] ?? "";
+      if (!type.startsWith("application/json") && !type.startsWith("application/graphql-response+json")) {
+        return graphqlError(res, 415, "UNSUPPORTED_MEDIA_TYPE", "send GraphQL requests as application/json");
+      }
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return graphqlError(res, 400, "BAD_REQUEST", "request body is not valid JSON");
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+    }
+    const response = await opts.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: (req.method ?? "GET").toUpperCase(), headers, search: url.search, body },
+      context: () => opts.context({ req }),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === "complete") {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      opts.logger.error({ err }, "request failed");
+      if (!res.headersSent) graphqlError(res, 500, "INTERNAL_SERVER_ERROR", "internal error");
+      else res.end();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+export async function listen(server: http.Server, port: number, host: string): Promise<RunningService> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+  return {
+    url: `http://${shownHost}:${address.port}/graphql`,
+    port: address.port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,28 @@
+// `npm run start:subgraph -- <name>`: one subgraph as its own process, as production deploys them.
+import { randomBytes } from "node:crypto";
+import { loadConfig } from "../lib/config.js";
+import { createLogger } from "../lib/logger.js";
+import { openStore, storeLocationFromConfig } from "../lib/db/store.js";
+import { startSubgraph } from "../lib/subgraph.js";
+import { subgraphModules } from "../subgraphs/index.js";
+import { onShutdown } from "./shutdown.js";
+
+const cfg = loadConfig();
+const modules = subgraphModules(cfg);
+const name = process.argv[2];
+const mod = name ? modules[name] : undefined;
+if (!mod) {
+  process.stderr.write(`usage: npm run start:subgraph -- <${Object.keys(modules).join("|")}>\n`);
+  process.exit(2);
+}
+const logger = createLogger(`subgraph:${name}`, cfg.LOG_LEVEL);
+// Without the shared secret no gateway is trusted with personal fields: they are masked.
+const secret = cfg.HUB_GATEWAY_SECRET ?? randomBytes(32).toString("base64url");
+if (!cfg.HUB_GATEWAY_SECRET) logger.warn("HUB_GATEWAY_SECRET not set: personal fields will be masked for every caller");
+const store = await openStore(storeLocationFromConfig(cfg));
+const running = await startSubgraph(mod, { store, port: cfg.SUBGRAPH_PORT, host: cfg.HOST, gatewaySecret: secret, logger });
+process.stdout.write(`${name} subgraph ready: ${running.url}\n`);
+onShutdown(logger, async () => {
+  await running.close();
+  await store.close();
+});

@@ -1,0 +1,13 @@
+// `npm start`: the whole hub in one process on embedded defaults (or DATABASE_URL).
+import { loadConfig } from "../lib/config.js";
+import { createLogger } from "../lib/logger.js";
+import { storeLocationFromConfig } from "../lib/db/store.js";
+import { startHub, hubOptionsFromConfig } from "../gateway/hub.js";
+import { onShutdown } from "./shutdown.js";
+
+const cfg = loadConfig();
+const logger = createLogger("hub", cfg.LOG_LEVEL);
+const hub = await startHub({ ...hubOptionsFromConfig(cfg, storeLocationFromConfig(cfg)), logger, introspection: cfg.HUB_INTROSPECTION });
+logger.info({ url: hub.url, store: hub.store.kind, subgraphs: Object.fromEntries(Object.entries(hub.subgraphs).map(([n, s]) => [n, s.url])) }, "hub ready");
+process.stdout.write(`\n沿黄 credit data hub ready: ${hub.url}\n\n`);
+onShutdown(logger, () => hub.close());

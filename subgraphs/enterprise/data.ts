@@ -1,0 +1,40 @@
+import type { PrismaClient } from "../../lib/db/store.js";
+import type { Enterprise, AdministrativeLicense, AdministrativePenalty, EnterpriseStatus } from "../../prisma/generated/client.js";
+
+export type { Enterprise, AdministrativeLicense, AdministrativePenalty, EnterpriseStatus };
+
+export interface EnterpriseQuery {
+  cityCode?: string;
+  status?: EnterpriseStatus;
+  nameContains?: string;
+  industryCode?: string;
+  after?: string;
+  take: number;
+}
+
+/** Keyset scan in USCC order: `uscc > after`, never OFFSET, so deep pages cost the same as the first. */
+export function findEnterprises(prisma: PrismaClient, q: EnterpriseQuery): Promise<Enterprise[]> {
+  return prisma.enterprise.findMany({
+    where: {
+      registeredCityCode: q.cityCode,
+      status: q.status,
+      industryCode: q.industryCode,
+      name: q.nameContains ? { contains: q.nameContains } : undefined,
+      uscc: q.after ? { gt: q.after } : undefined,
+    },
+    orderBy: { uscc: "asc" },
+    take: q.take,
+  });
+}
+
+export function enterprisesByUscc(prisma: PrismaClient, usccs: readonly string[]): Promise<Enterprise[]> {
+  return prisma.enterprise.findMany({ where: { uscc: { in: [...usccs] } } });
+}
+
+export function licensesOf(prisma: PrismaClient, usccs: readonly string[]): Promise<AdministrativeLicense[]> {
+  return prisma.administrativeLicense.findMany({ where: { uscc: { in: [...usccs] } }, orderBy: [{ decidedOn: "desc" }, { id: "desc" }] });
+}
+
+export function penaltiesOf(prisma: PrismaClient, usccs: readonly string[]): Promise<AdministrativePenalty[]> {
+  return prisma.administrativePenalty.findMany({ where: { uscc: { in: [...usccs] } }, orderBy: [{ decidedOn: "desc" }, { id: "desc" }] });
+}

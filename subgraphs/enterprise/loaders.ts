@@ -1,0 +1,14 @@
+import { rowLoader, groupLoader } from "../../lib/loaders.js";
+import type { PrismaClient } from "../../lib/db/store.js";
+import { enterprisesByUscc, licensesOf, penaltiesOf } from "./data.js";
+
+/** One loader per entity per request (never global: no cross-request cache). */
+export function createEnterpriseLoaders(prisma: PrismaClient) {
+  return {
+    enterprise: rowLoader((keys: readonly string[]) => enterprisesByUscc(prisma, keys), (e) => e.uscc),
+    licenses: groupLoader((keys: readonly string[]) => licensesOf(prisma, keys), (l) => l.uscc),
+    penalties: groupLoader((keys: readonly string[]) => penaltiesOf(prisma, keys), (p) => p.uscc),
+  };
+}
+
+export type EnterpriseLoaders = ReturnType<typeof createEnterpriseLoaders>;

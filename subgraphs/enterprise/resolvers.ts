@@ -1,0 +1,68 @@
+import { z } from "zod";
+import { requireUscc, checkUscc } from "../../lib/ids/index.js";
+import { findCity, partnerCities, requireCity } from "../../lib/cities.js";
+import { checkFirst, decodeCursor, toPage } from "../../lib/pagination.js";
+import { parseInput } from "../../lib/validate.js";
+import { DateScalar, DecimalScalar } from "../../lib/scalars.js";
+import { personalFieldResolvers } from "../../lib/privacy.js";
+import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
+import { findEnterprises, type Enterprise, type AdministrativePenalty, type EnterpriseStatus } from "./data.js";
+import type { EnterpriseContext } from "./index.js";
+
+const filterSchema = z
+  .object({
+    cityCode: z.string().nullish(),
+    status: z.enum(["ACTIVE", "REVOKED", "CANCELLED", "SUSPENDED"]).nullish(),
+    nameContains: z.string().trim().min(1, "must not be empty").max(50, "at most 50 characters").nullish(),
+    industryCode: z.string().regex(/^[A-T]\d{0,4}$/, "must be a GB/T 4754 code such as C3011").nullish(),
+  })
+  .nullish();
+
+const cityOf = (code: string) => findCity(code) ?? { code, name: code, province: "" };
+
+function today(): Date {
+  return new Date(new Date().toISOString().slice(0, 10));
+}
+
+export function createResolvers(maxPageSize: number): GraphQLResolverMap<EnterpriseContext> {
+  return {
+    Date: DateScalar,
+    Decimal: DecimalScalar,
+    Query: {
+      enterprise: (_: unknown, args: { uscc: string }, ctx: EnterpriseContext) => ctx.loaders.enterprise.load(requireUscc(args.uscc)),
+      enterprises: async (_: unknown, args: { filter?: unknown; first?: number; after?: string }, ctx: EnterpriseContext) => {
+        const filter = parseInput(filterSchema, args.filter, "filter") ?? {};
+        const first = checkFirst(args.first, maxPageSize);
+        if (filter.cityCode) requireCity(filter.cityCode, "filter.cityCode");
+        const after = args.after ? decodeCursor(args.after, (k) => checkUscc(k).ok) : undefined;
+        const rows = await findEnterprises(ctx.store.prisma, {
+          cityCode: filter.cityCode ?? undefined,
+          status: (filter.status ?? undefined) as EnterpriseStatus | undefined,
+          nameContains: filter.nameContains ?? undefined,
+          industryCode: filter.industryCode ?? undefined,
+          after,
+          take: first + 1,
+        });
+        // Warm the loader so federated look-ups of these rows cost no more SQL.
+        for (const row of rows) ctx.loaders.enterprise.prime(row.uscc, row);
+        return toPage(rows, first, (e) => e.uscc);
+      },
+      cities: () => partnerCities(),
+    },
+    Enterprise: {
+      __resolveReference: (ref: { uscc: string }, ctx: EnterpriseContext) => ctx.loaders.enterprise.load(ref.uscc),
+      registeredCity: (e: Enterprise) => cityOf(e.registeredCityCode),
+      legalRepresentative: (e: Enterprise) => (e.legalRepresentativeId ? { idNumber: e.legalRepresentativeId } : null),
+      administrativeLicenses: (e: Enterprise, _: unknown, ctx: EnterpriseContext) => ctx.loaders.licenses.load(e.uscc),
+      administrativePenalties: async (e: Enterprise, args: { includeExpired?: boolean }, ctx: EnterpriseContext) => {
+        const all = await ctx.loaders.penalties.load(e.uscc);
+        if (args.includeExpired) return all;
+        const now = today();
+        return all.filter((p: AdministrativePenalty) => p.publicityUntil >= now);
+      },
+    },
+    Individual: personalFieldResolvers("Individual"),
+    AdministrativeLicense: { issuingCity: (l: { issuingCityCode: string }) => cityOf(l.issuingCityCode) },
+    AdministrativePenalty: { issuingCity: (p: { issuingCityCode: string }) => cityOf(p.issuingCityCode) },
+  };
+}

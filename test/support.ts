@@ -1,0 +1,63 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { startHub, type RunningHub } from "../gateway/hub.js";
+import { createLogger } from "../lib/logger.js";
+import type { StoreLocation } from "../lib/db/store.js";
+
+/** The stores every cross-service test runs against: real PostgreSQL, then the embedded default. */
+export const STORES = ["postgres", "embedded"] as const;
+export type StoreKind = (typeof STORES)[number];
+
+const ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+/** A fresh PostgreSQL database for one test file; dropped by the returned function. */
+export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `hub_test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export interface TestHub extends RunningHub {
+  query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  stop(): Promise<void>;
+}
+
+export interface GraphQLResponse<T> {
+  status: number;
+  data?: T | null;
+  errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, unknown> }>;
+}
+
+export async function postGraphQL<T>(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ query, variables }) });
+  const body = (await res.json()) as Omit<GraphQLResponse<T>, "status">;
+  return { status: res.status, ...body };
+}
+
+/** Starts the real hub (gateway + subgraphs on free ports) on a fresh store with `perCity` demo enterprises per city. */
+export async function startTestHub(kind: StoreKind, perCity: number, seed = 7): Promise<TestHub> {
+  const db = kind === "postgres" ? await freshDatabase() : undefined;
+  const store: StoreLocation = db ? { kind: "postgres", url: db.url, poolSize: 4 } : { kind: "embedded" };
+  const hub = await startHub({ store, port: 0, host: "127.0.0.1", seedPerCity: perCity, seed, maxPageSize: 100, logger: createLogger("test", "silent") });
+  return {
+    ...hub,
+    query: (q, v) => postGraphQL(hub.url, q, v),
+    async stop() {
+      await hub.close();
+      await db?.drop();
+    },
+  };
+}
