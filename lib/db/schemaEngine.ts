@@ -32,11 +32,16 @@ let loaded: Promise<void> | undefined;
  */
 function loadWasm(): Promise<void> {
   loaded ??= (async () => {
-    const glue = createRequire(import.meta.url).resolve("@prisma/schema-engine-wasm/schema_engine_bg");
-    const bytes = await readFile(glue.replace(/\.js$/, ".wasm"));
+    const gluePath = createRequire(import.meta.url).resolve("@prisma/schema-engine-wasm/schema_engine_bg");
+    const bytes = await readFile(gluePath.replace(/\.js$/, ".wasm"));
     // The glue module's exports are the wasm's imports; its namespace type is not WebAssembly.ModuleImports.
-    const imports = { "./schema_engine_bg.js": bg as unknown as WebAssembly.ModuleImports };
-    const { instance } = await WebAssembly.instantiate(bytes, imports);
+    const imports: WebAssembly.ModuleImports = { ...(bg as unknown as WebAssembly.ModuleImports) };
+    // The engine arms a 10 s timer around its advisory lock and never clears it, which kept
+    // every process alive 10 s after a migration: unref it so it cannot hold the event loop.
+    for (const key of Object.keys(imports)) {
+      if (key.startsWith("__wbg_setTimeout_")) imports[key] = (fn: () => void, ms: number) => setTimeout(fn, ms >>> 0).unref();
+    }
+    const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": imports });
     bg.__wbg_set_wasm(instance.exports);
     // wasm exports are untyped (WebAssembly.ExportValue); wasm-bindgen guarantees this one is a function.
     (instance.exports.__wbindgen_start as () => void)();

@@ -12,6 +12,11 @@ export interface EnterpriseQuery {
   take: number;
 }
 
+/** Prisma passes `contains` to LIKE unescaped: a partner's `%` or `_` must match itself. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
+
 /** Keyset scan in USCC order: `uscc > after`, never OFFSET, so deep pages cost the same as the first. */
 export function findEnterprises(prisma: PrismaClient, q: EnterpriseQuery): Promise<Enterprise[]> {
   return prisma.enterprise.findMany({
@@ -19,7 +24,7 @@ export function findEnterprises(prisma: PrismaClient, q: EnterpriseQuery): Promi
       registeredCityCode: q.cityCode,
       status: q.status,
       industryCode: q.industryCode,
-      name: q.nameContains ? { contains: q.nameContains } : undefined,
+      name: q.nameContains ? { contains: escapeLike(q.nameContains) } : undefined,
       uscc: q.after ? { gt: q.after } : undefined,
     },
     orderBy: { uscc: "asc" },

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import pg from "pg";
+import { applyMigrations, defaultMigrationsDir, generateMigrationSql } from "./migrate.js";
+
+const ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
+const TABLES = [
+  "enterprise.administrative_license",
+  "enterprise.administrative_penalty",
+  "enterprise.enterprise",
+  "individual.individual",
+  "individual.professional_qualification",
+];
+const TABLES_SQL = `SELECT table_schema || '.' || table_name AS name FROM information_schema.tables
+  WHERE table_schema IN ('enterprise', 'individual') ORDER BY 1`;
+const RECORDED_SQL = `SELECT migration_name, finished_at IS NOT NULL AS finished FROM _prisma_migrations ORDER BY 1`;
+
+async function committedMigrations(): Promise<string[]> {
+  const entries = await readdir(defaultMigrationsDir, { withFileTypes: true });
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+}
+
+/** Runs `sql` on one database of the local server. */
+async function onDb<T extends pg.QueryResultRow>(database: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ host: "127.0.0.1", port: 5432, user: "postgres", database });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe("applyMigrations on PGlite", () => {
+  const db = new PGlite();
+  afterAll(() => db.close());
+
+  it("creates the tables, records each migration once and is idempotent", async () => {
+    const migrations = await committedMigrations();
+    expect(migrations.length).toBeGreaterThan(0);
+
+    const first = await applyMigrations(new PrismaPGlite(db));
+    expect(first.applied).toEqual(migrations);
+    const tables = (await db.query<{ name: string }>(TABLES_SQL)).rows.map((r) => r.name);
+    expect(tables).toEqual(TABLES);
+    const recorded = (await db.query<{ migration_name: string; finished: boolean }>(RECORDED_SQL)).rows;
+    expect(recorded).toEqual(migrations.map((migration_name) => ({ migration_name, finished: true })));
+
+    expect(await applyMigrations(new PrismaPGlite(db))).toEqual({ applied: [] });
+    expect((await db.query(RECORDED_SQL)).rows).toHaveLength(migrations.length);
+  });
+
+  it("fails a broken migration instead of recording it as applied", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "hub-migrations-"));
+    const broken = new PGlite();
+    try {
+      await mkdir(join(dir, "20000101000000_broken"));
+      await writeFile(join(dir, "20000101000000_broken", "migration.sql"), "CREATE TABLE t (x int);\nCREATE TABLE t (x int);\n");
+      await expect(applyMigrations(new PrismaPGlite(broken), { migrationsDir: dir })).rejects.toThrow(/already exists/);
+      const rows = (await broken.query<{ migration_name: string; finished: boolean }>(RECORDED_SQL)).rows;
+      expect(rows).toEqual([{ migration_name: "20000101000000_broken", finished: false }]);
+    } finally {
+      await broken.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("applyMigrations on PostgreSQL", () => {
+  const databases: string[] = [];
+  const freshDatabase = async () => {
+    const name = `hub_migrate_test_${randomBytes(6).toString("hex")}`;
+    await onDb("postgres", `CREATE DATABASE "${name}"`);
+    databases.push(name);
+    return { name, url: `postgresql://postgres@127.0.0.1:5432/${name}` };
+  };
+  let migrations: string[] = [];
+
+  beforeAll(async () => {
+    migrations = await committedMigrations();
+  });
+  afterAll(async () => {
+    for (const name of databases) await onDb("postgres", `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
+
+  it("applies to a fresh database, then applies nothing", async () => {
+    const { name, url } = await freshDatabase();
+    expect(await applyMigrations(new PrismaPg({ connectionString: url }))).toEqual({ applied: migrations });
+    expect((await onDb<{ name: string }>(name, TABLES_SQL)).map((r) => r.name)).toEqual(TABLES);
+    expect(await applyMigrations(new PrismaPg({ connectionString: url }))).toEqual({ applied: [] });
+    const recorded = await onDb(name, RECORDED_SQL);
+    expect(recorded).toEqual(migrations.map((migration_name) => ({ migration_name, finished: true })));
+  });
+
+  it("lets two concurrent runs both succeed and applies each migration once", async () => {
+    const { name, url } = await freshDatabase();
+    // Separate factories, so separate pools, as two processes would have.
+    const results = await Promise.all([
+      applyMigrations(new PrismaPg({ connectionString: url })),
+      applyMigrations(new PrismaPg({ connectionString: url })),
+    ]);
+    expect(results.flatMap((r) => r.applied).sort()).toEqual(migrations);
+    const recorded = await onDb(name, RECORDED_SQL);
+    expect(recorded).toEqual(migrations.map((migration_name) => ({ migration_name, finished: true })));
+  });
+});
+
+describe("generateMigrationSql", () => {
+  it("is empty when the committed migrations match schema.prisma", async () => {
+    expect(await generateMigrationSql()).toBe("");
+  });
+
+  it("creates everything from scratch when there are no migrations", async () => {
+    const sql = await generateMigrationSql({ migrationsDir: join(tmpdir(), `hub-no-migrations-${randomBytes(4).toString("hex")}`) });
+    expect(sql).toContain('CREATE TABLE "enterprise"."enterprise"');
+    expect(sql).toContain('CREATE TABLE "individual"."individual"');
+  });
+});
