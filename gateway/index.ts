@@ -60,6 +60,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     introspection: opts.introspection ?? false,
     csrfPrevention: true,
     formatError: formatErrorFor(logger),
+    logger,
     plugins: [maskPersonalDataPlugin<GatewayContext>(() => false)],
   });
   await apollo.start();

@@ -3,6 +3,7 @@ import type { IncomingMessage } from "node:http";
 import { timingSafeEqual } from "node:crypto";
 import { parse, type DocumentNode } from "graphql";
 import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
 import { createHttpService, listen, type RunningService } from "./http.js";
@@ -43,6 +44,16 @@ function sameSecret(given: string | string[] | undefined, secret: string): boole
   return timingSafeEqual(Buffer.from(given), Buffer.from(secret));
 }
 
+/** Prometheus text metrics: the SQL statements this process has sent (batching is judged by it). */
+function metricsRoute(store: Store) {
+  return (req: IncomingMessage, res: import("node:http").ServerResponse): boolean => {
+    if (!req.url?.startsWith("/metrics")) return false;
+    res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
+    res.end(`# HELP hub_sql_statements_total SQL statements sent to the store.\n# TYPE hub_sql_statements_total counter\nhub_sql_statements_total{store="${store.kind}"} ${store.statements.count}\n`);
+    return true;
+  };
+}
+
 export interface StartSubgraphOptions {
   store: Store;
   port: number;
@@ -59,6 +70,9 @@ export async function startSubgraph<T extends BaseContext>(mod: SubgraphModule<T
     includeStacktraceInErrorResponses: false,
     formatError: formatErrorFor(logger),
     csrfPrevention: true,
+    logger,
+    // Traces are for Apollo's cloud, which the hub never reports to.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
   const server = createHttpService<T>({
@@ -67,6 +81,7 @@ export async function startSubgraph<T extends BaseContext>(mod: SubgraphModule<T
     logger,
     context: async ({ req }: { req: IncomingMessage }) =>
       mod.createContext({ store: opts.store, logger, caller: { viaGateway: sameSecret(req.headers[GATEWAY_TOKEN_HEADER], opts.gatewaySecret) } }),
+    routes: [metricsRoute(opts.store)],
     ready: async () => {
       await opts.store.prisma.$queryRaw`SELECT 1`;
       return true;
