@@ -1,0 +1,110 @@
+// Child processes for the benches: the servers under test run outside the bench's own
+// process so autocannon never competes with them for one event loop.
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = fileURLToPath(new URL("../", import.meta.url));
+
+export interface Child {
+  name: string;
+  proc: ChildProcess;
+  /** Resolves with the first stdout line `pick` accepts (the child's "ready" signal). */
+  ready: Promise<unknown>;
+  /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface SpawnOptions {
+  name: string;
+  script: string;
+  env: NodeJS.ProcessEnv;
+  /** Extra node flags (e.g. --cpu-prof). */
+  nodeArgs?: string[];
+  /** Returns a value once a stdout line says the child is ready. */
+  pick: (line: string) => unknown;
+  timeoutMs?: number;
+}
+
+/**
+ * `node --import tsx <script>` rather than `npx tsx`: npx and the tsx CLI each add a
+ * parent process, and the pid must be the server's own for /proc RSS and signals.
+ */
+export function spawnNode(opts: SpawnOptions): Child {
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", opts.script], {
+    cwd: repoRoot,
+    env: opts.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const tail: string[] = [];
+  const remember = (line: string) => {
+    tail.push(line);
+    if (tail.length > 40) tail.shift();
+  };
+  const ready = new Promise<unknown>((resolve, reject) => {
+    let done = false;
+    const timer = setTimeout(() => finish(new Error(`${opts.name}: not ready after ${opts.timeoutMs ?? 300_000} ms`)), opts.timeoutMs ?? 300_000);
+    const finish = (err: Error | null, value?: unknown) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve(value);
+    };
+    // Always drain both pipes: a full pipe would block the child's writes (pino writes synchronously).
+    createInterface({ input: proc.stdout! }).on("line", (line) => {
+      remember(line);
+      if (isLoud(line)) process.stderr.write(`[${opts.name}] ${line}\n`);
+      if (done) return;
+      const value = opts.pick(line);
+      if (value !== undefined) finish(null, value);
+    });
+    createInterface({ input: proc.stderr! }).on("line", (line) => {
+      remember(line);
+      process.stderr.write(`[${opts.name}!] ${line}\n`);
+    });
+    proc.once("error", (err) => finish(err));
+    proc.once("exit", (code, signal) =>
+      finish(new Error(`${opts.name} exited (code ${code}, signal ${signal}) before it was ready:\n${tail.join("\n")}`)),
+    );
+  });
+  ready.catch(() => {}); // the caller awaits it; this only stops an unhandled rejection if it never does
+  const exited = new Promise<void>((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) resolve();
+    else proc.once("exit", () => resolve());
+  });
+  return {
+    name: opts.name,
+    proc,
+    ready,
+    async stop(graceMs = 5_000) {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.kill("SIGTERM");
+      const timer = setTimeout(() => proc.kill("SIGKILL"), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** pino level ≥ 40 (warn) and anything that is not pino JSON is worth showing; info is not. */
+function isLoud(line: string): boolean {
+  if (!line.startsWith("{")) return line.trim().length > 0;
+  try {
+    return ((JSON.parse(line) as { level?: number }).level ?? 0) >= 40;
+  } catch {
+    return true;
+  }
+}
+
+/** Resident set size of a live process in MiB, from /proc (Linux only; null elsewhere). */
+export function rssMiB(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Math.round((Number(m[1]) / 1024) * 10) / 10 : null;
+  } catch {
+    return null;
+  }
+}
