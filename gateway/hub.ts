@@ -9,6 +9,7 @@ import { seedStore } from "../prisma/seed/load.js";
 import { partnerCities } from "../lib/cities.js";
 import { composeSupergraph } from "./compose.js";
 import { startGateway } from "./index.js";
+import { authConfigFromConfig, type AuthConfig } from "./auth.js";
 
 export interface HubOptions {
   store: StoreLocation;
@@ -18,6 +19,7 @@ export interface HubOptions {
   seedPerCity: number;
   seed: number;
   maxPageSize: number;
+  auth: AuthConfig;
   introspection?: boolean;
   logger?: Logger;
 }
@@ -31,7 +33,10 @@ export interface RunningHub {
 }
 
 export function hubOptionsFromConfig(cfg: HubConfig, store: StoreLocation): HubOptions {
-  return { store, port: cfg.PORT, host: cfg.HOST, seedPerCity: cfg.HUB_SEED_PER_CITY, seed: cfg.HUB_SEED, maxPageSize: cfg.HUB_MAX_PAGE_SIZE };
+  return {
+    store, port: cfg.PORT, host: cfg.HOST, seedPerCity: cfg.HUB_SEED_PER_CITY, seed: cfg.HUB_SEED, maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
+    auth: authConfigFromConfig(cfg), introspection: cfg.HUB_INTROSPECTION,
+  };
 }
 
 /**
@@ -61,7 +66,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       Object.entries(modules).map(([name, mod]) => ({ name, url: subgraphs[name].url, typeDefs: mod.typeDefs })),
     );
     const gateway = await startGateway({
-      source: { kind: "sdl", supergraphSdl }, port: opts.port, host: opts.host, gatewaySecret, introspection: opts.introspection, logger: logger.child({ service: "gateway" }),
+      source: { kind: "sdl", supergraphSdl }, port: opts.port, host: opts.host, gatewaySecret, auth: opts.auth, introspection: opts.introspection, logger: logger.child({ service: "gateway" }),
     });
     return {
       url: gateway.url,

@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { randomUUID } from "node:crypto";
 import { ApolloServer } from "@apollo/server";
 import { ApolloGateway, IntrospectAndCompose } from "@apollo/gateway";
 import { createHttpService, listen, type RunningService } from "../lib/http.js";
@@ -7,6 +6,9 @@ import { formatErrorFor } from "../lib/errors.js";
 import { createLogger, type Logger } from "../lib/logger.js";
 import { createDataSource } from "./dataSource.js";
 import { maskPersonalDataPlugin } from "./plugins/maskPersonalData.js";
+import { createAuthenticator, type AuthConfig } from "./auth.js";
+import { signIdentity } from "../lib/auth/internalToken.js";
+import type { Identity } from "../lib/auth/identity.js";
 
 /** Where the gateway gets its supergraph. */
 export type SupergraphSource =
@@ -16,7 +18,9 @@ export type SupergraphSource =
   | { kind: "subgraphs"; subgraphs: Array<{ name: string; url: string }> };
 
 export interface GatewayContext {
-  requestId: string;
+  identity: Identity;
+  /** The identity signed for our subgraphs (absent over a foreign supergraph). */
+  internalToken?: string;
 }
 
 export interface GatewayOptions {
@@ -25,6 +29,7 @@ export interface GatewayOptions {
   host: string;
   /** Sent to our subgraphs so they trust the gateway with personal fields; absent for foreign supergraphs. */
   gatewaySecret?: string;
+  auth: AuthConfig;
   introspection?: boolean;
   logger?: Logger;
 }
@@ -37,8 +42,8 @@ export function parseSubgraphList(spec: string): Array<{ name: string; url: stri
   });
 }
 
-function buildGateway(source: SupergraphSource, gatewaySecret: string | undefined, logger: Logger): ApolloGateway {
-  const buildService = ({ url }: { url?: string }) => createDataSource(url ?? "", gatewaySecret);
+function buildGateway(source: SupergraphSource, logger: Logger): ApolloGateway {
+  const buildService = ({ url }: { url?: string }) => createDataSource(url ?? "");
   const common = { buildService, logger };
   switch (source.kind) {
     case "sdl":
@@ -53,7 +58,7 @@ function buildGateway(source: SupergraphSource, gatewaySecret: string | undefine
 /** Starts the hub's gateway: Apollo gateway, our plugins, and the shared HTTP front. */
 export async function startGateway(opts: GatewayOptions): Promise<RunningService> {
   const logger = opts.logger ?? createLogger("gateway");
-  const gateway = buildGateway(opts.source, opts.gatewaySecret, logger);
+  const gateway = buildGateway(opts.source, logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
@@ -61,14 +66,19 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     csrfPrevention: true,
     formatError: formatErrorFor(logger),
     logger,
-    plugins: [maskPersonalDataPlugin<GatewayContext>(() => false)],
+    plugins: [maskPersonalDataPlugin<GatewayContext>((ctx) => ctx.identity.scopes.has("personal:read"))],
   });
   await apollo.start();
-  const server = createHttpService<GatewayContext>({
+  const authenticate = createAuthenticator(opts.auth);
+  const server = createHttpService<GatewayContext, Identity>({
     name: "gateway",
     apollo,
     logger,
-    context: async ({ req }) => ({ requestId: String(req.headers["x-request-id"] ?? randomUUID()) }),
+    admit: authenticate,
+    context: async ({ admission: identity }) => ({
+      identity,
+      internalToken: opts.gatewaySecret ? await signIdentity(identity, opts.gatewaySecret) : undefined,
+    }),
   });
   const running = await listen(server, opts.port, opts.host);
   logger.info({ url: running.url }, "gateway listening");

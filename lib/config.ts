@@ -6,7 +6,8 @@ process.env.APOLLO_TELEMETRY_DISABLED = "1";
 const port = z.coerce.number().int().min(0).max(65535);
 
 /** Every setting the hub reads from the environment, checked once at start. */
-const schema = z.object({
+const schema = z
+  .object({
   PORT: port.default(4000),
   HOST: z.string().default("127.0.0.1"),
   HUB_DATA_DIR: z.string().default(".data"),
@@ -29,7 +30,23 @@ const schema = z.object({
   HUB_INTROSPECTION: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   /** Largest `first` a connection field accepts. */
   HUB_MAX_PAGE_SIZE: z.coerce.number().int().min(1).default(100),
-});
+  /** HS256 secret for partner tokens; without it (and without a JWKS URL) a local one is kept under HUB_DATA_DIR. */
+  HUB_JWT_SECRET: z.string().min(32, "use at least 32 characters").optional(),
+  /** JWKS URL of the partners' identity provider (RS256/ES256 tokens). */
+  HUB_JWKS_URL: z.string().url().optional(),
+  /** `off` accepts requests without a token, as HUB_AUTH_OFF_CITY with HUB_AUTH_OFF_SCOPES (local trials only). */
+  HUB_AUTH: z.enum(["on", "off"]).default("on"),
+  HUB_AUTH_OFF_CITY: z.string().default("610800"),
+  HUB_AUTH_OFF_SCOPES: z.string().default("credit:read,graph:read"),
+})
+  .refine((c) => !(c.HUB_AUTH === "off" && c.NODE_ENV === "production"), {
+    message: "HUB_AUTH=off is refused when NODE_ENV=production",
+    path: ["HUB_AUTH"],
+  })
+  .refine((c) => !(c.NODE_ENV === "production" && !c.HUB_JWT_SECRET && !c.HUB_JWKS_URL), {
+    message: "production needs HUB_JWT_SECRET or HUB_JWKS_URL",
+    path: ["HUB_JWT_SECRET"],
+  });
 
 export type HubConfig = z.infer<typeof schema>;
 

@@ -1,15 +1,21 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction } from "@apollo/server";
+import { GraphQLError } from "graphql";
+import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import type { Logger } from "./logger.js";
 
 /** Extra routes a service mounts beside /graphql, /health and /ready. */
 export type Route = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
-export interface HttpServiceOptions<TContext extends BaseContext> {
+export interface HttpServiceOptions<TContext extends BaseContext, TAdmission = undefined> {
   name: string;
   apollo: ApolloServer<TContext>;
-  context: ContextFunction<[{ req: IncomingMessage }], TContext>;
+  /**
+   * Runs before any GraphQL work (authentication, rate limits). A GraphQLError it
+   * throws is the answer, with `extensions.http` giving status and headers.
+   */
+  admit?: (req: IncomingMessage) => Promise<TAdmission>;
+  context: (args: { req: IncomingMessage; admission: TAdmission }) => Promise<TContext>;
   /** Answers /ready: false while a dependency (database, graph store) is down. */
   ready?: () => Promise<boolean>;
   routes?: Route[];
@@ -34,6 +40,13 @@ function graphqlError(res: ServerResponse, status: number, code: string, message
   sendJson(res, status, { errors: [{ message, extensions: { code } }] });
 }
 
+/** A coded error thrown before execution, sent with the status and headers it names. */
+function sendRefusal(res: ServerResponse, err: GraphQLError): void {
+  const { http, ...extensions } = err.extensions as { http?: { status?: number; headers?: Map<string, string> } };
+  for (const [k, v] of http?.headers ?? []) res.setHeader(k, v);
+  sendJson(res, http?.status ?? 400, { errors: [{ message: err.message, extensions }] });
+}
+
 async function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -50,7 +63,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string | n
  * Apollo Server's integration API, health and readiness probes, body-size cap,
  * and errors in GraphQL's shape rather than stack traces.
  */
-export function createHttpService<TContext extends BaseContext>(opts: HttpServiceOptions<TContext>): http.Server {
+export function createHttpService<TContext extends BaseContext, TAdmission = undefined>(opts: HttpServiceOptions<TContext, TAdmission>): http.Server {
   const limit = opts.maxBodyBytes ?? 1024 * 1024;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -61,6 +74,13 @@ export function createHttpService<TContext extends BaseContext>(opts: HttpServic
     }
     for (const route of opts.routes ?? []) if (await route(req, res)) return;
     if (url.pathname !== "/graphql") return sendJson(res, 404, { error: "not found", see: "/graphql" });
+    let admission: TAdmission;
+    try {
+      admission = opts.admit ? await opts.admit(req) : (undefined as TAdmission);
+    } catch (err) {
+      if (err instanceof GraphQLError) return sendRefusal(res, err);
+      throw err;
+    }
 
     let body: unknown;
     if (req.method === "POST") {
@@ -82,7 +102,7 @@ export function createHttpService<TContext extends BaseContext>(opts: HttpServic
     }
     const response = await opts.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (req.method ?? "GET").toUpperCase(), headers, search: url.search, body },
-      context: () => opts.context({ req }),
+      context: () => opts.context({ req, admission }),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;

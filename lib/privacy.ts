@@ -14,18 +14,3 @@ export function maskPersonalField(typeName: string, field: string, value: unknow
   return mask !== undefined && typeof value === "string" ? mask(value) : value;
 }
 
-/**
- * Resolvers for a type's personal fields in a subgraph: raw to the gateway
- * (which needs the ID number as the federation key and masks on output),
- * masked to anyone who reaches the subgraph another way.
- */
-export function personalFieldResolvers(typeName: string) {
-  const fields = Object.keys(PERSONAL_FIELDS[typeName] ?? {});
-  return Object.fromEntries(
-    fields.map((field) => [
-      field,
-      (parent: Record<string, unknown>, _args: unknown, ctx: { caller: { viaGateway: boolean } }) =>
-        ctx.caller.viaGateway ? parent[field] : maskPersonalField(typeName, field, parent[field]),
-    ]),
-  );
-}

@@ -1,7 +1,7 @@
 /**
  * Seeds the configured store with deterministic demo data.
  *
- *   tsx scripts/seed.ts --enterprises 100000 --seed 1 [--batch 1000]
+ *   tsx scripts/seed.ts --enterprises 100000 --seed 1 [--batch 1000] [--method sql|createMany]
  *
  * Progress goes to stderr; a JSON summary (counts, seconds, rows/s, peak RSS) to stdout.
  * Re-running with the same seed inserts nothing new (see prisma/seed/load.ts).
@@ -9,7 +9,7 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "../lib/config.js";
 import { openStore, storeLocationFromConfig } from "../lib/db/store.js";
-import { seedStore } from "../prisma/seed/load.js";
+import { seedStore, type SeedMethod } from "../prisma/seed/load.js";
 
 function intArg(name: string, raw: string | undefined, fallback?: number): number {
   if (raw === undefined) {
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       enterprises: { type: "string", short: "n" },
       seed: { type: "string", short: "s" },
       batch: { type: "string", short: "b" },
+      method: { type: "string", default: "sql" },
     },
     strict: true,
   });
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
   const batchSize = intArg("batch", values.batch, 1000);
   if (enterprises < 0) throw new Error("--enterprises must be ≥ 0");
   if (batchSize < 1) throw new Error("--batch must be ≥ 1");
+  const method = values.method as SeedMethod;
+  if (method !== "sql" && method !== "createMany") throw new Error(`--method must be sql or createMany, got '${values.method}'`);
 
   const location = storeLocationFromConfig(cfg);
   const store = await openStore(location);
@@ -45,12 +48,13 @@ async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
   let lastReport = 0;
-  process.stderr.write(`seeding ${enterprises} enterprises (seed ${seed}, batch ${batchSize}) into ${location.kind} store\n`);
+  process.stderr.write(`seeding ${enterprises} enterprises (seed ${seed}, batch ${batchSize}, ${method}) into ${location.kind} store\n`);
   try {
     const summary = await seedStore(store.prisma, {
       enterprises,
       seed,
       batchSize,
+      method,
       onProgress(done) {
         const rss = process.memoryUsage().rss;
         if (rss > peakRss) peakRss = rss;
@@ -72,6 +76,7 @@ async function main(): Promise<void> {
         {
           seed,
           batchSize,
+          method,
           store: location.kind,
           ...summary,
           rows,

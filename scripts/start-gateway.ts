@@ -3,6 +3,7 @@
 import { loadConfig } from "../lib/config.js";
 import { createLogger } from "../lib/logger.js";
 import { startGateway, parseSubgraphList, type SupergraphSource } from "../gateway/index.js";
+import { authConfigFromConfig } from "../gateway/auth.js";
 import { onShutdown } from "./shutdown.js";
 
 const cfg = loadConfig();
@@ -15,7 +16,7 @@ else {
   process.exit(2);
 }
 const gateway = await startGateway({
-  source, port: cfg.PORT, host: cfg.HOST, gatewaySecret: cfg.HUB_GATEWAY_SECRET, introspection: cfg.HUB_INTROSPECTION, logger,
+  source, port: cfg.PORT, host: cfg.HOST, gatewaySecret: cfg.HUB_GATEWAY_SECRET, auth: authConfigFromConfig(cfg), introspection: cfg.HUB_INTROSPECTION, logger,
 });
 process.stdout.write(`gateway ready: ${gateway.url}\n`);
 onShutdown(logger, () => gateway.close());

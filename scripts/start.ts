@@ -7,7 +7,7 @@ import { onShutdown } from "./shutdown.js";
 
 const cfg = loadConfig();
 const logger = createLogger("hub", cfg.LOG_LEVEL);
-const hub = await startHub({ ...hubOptionsFromConfig(cfg, storeLocationFromConfig(cfg)), logger, introspection: cfg.HUB_INTROSPECTION });
+const hub = await startHub({ ...hubOptionsFromConfig(cfg, storeLocationFromConfig(cfg)), logger });
 logger.info({ url: hub.url, store: hub.store.kind, subgraphs: Object.fromEntries(Object.entries(hub.subgraphs).map(([n, s]) => [n, s.url])) }, "hub ready");
 process.stdout.write(`\n沿黄 credit data hub ready: ${hub.url}\n\n`);
 onShutdown(logger, () => hub.close());

@@ -7,6 +7,6 @@ import { individualSubgraph } from "./individual/index.js";
 export function subgraphModules(cfg: Pick<HubConfig, "HUB_MAX_PAGE_SIZE">): Record<string, SubgraphModule<BaseContext>> {
   return {
     enterprise: enterpriseSubgraph({ maxPageSize: cfg.HUB_MAX_PAGE_SIZE }) as unknown as SubgraphModule<BaseContext>,
-    individual: individualSubgraph() as unknown as SubgraphModule<BaseContext>,
+    individual: individualSubgraph({ maxPageSize: cfg.HUB_MAX_PAGE_SIZE }) as unknown as SubgraphModule<BaseContext>,
   };
 }

@@ -161,19 +161,21 @@ describe.each(STORES)("the hub on %s", (kind) => {
     expect(r.data!.individual.name).toMatch(MASKED_NAME);
   });
 
-  it("masks personal fields when a subgraph is asked directly, not through the gateway", async () => {
-    const page = await hub.query<EnterprisePage>(PAGE, { first: 100 });
-    const rep = page.data!.enterprises.edges.find((e) => e.node.legalRepresentative)!.node;
-    const raw = await rawRepresentativeId(hub, rep.uscc);
-    const viaEnterprise = await postGraphQL<{ _entities: Array<{ legalRepresentative: { idNumber: string } }> }>(hub.subgraphs.enterprise.url, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Enterprise { legalRepresentative { idNumber } } } }`, {
-      r: [{ __typename: "Enterprise", uscc: rep.uscc }],
-    });
-    expect(viaEnterprise.data!._entities[0].legalRepresentative.idNumber).toMatch(MASKED_ID);
-    const r = await postGraphQL<{ _entities: Array<{ idNumber: string; name: string }> }>(hub.subgraphs.individual.url, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Individual { idNumber name } } }`, {
-      r: [{ __typename: "Individual", idNumber: raw }],
-    });
-    expect(r.data!._entities[0].idNumber).toMatch(MASKED_ID);
-    expect(r.data!._entities[0].name).toMatch(MASKED_NAME);
+  it("answers nothing but its SDL when a subgraph is reached directly, not through the gateway", async () => {
+    const page = await hub.query<EnterprisePage>(PAGE, { first: 5 });
+    const uscc = page.data!.enterprises.edges[0].node.uscc;
+    for (const [name, query] of [
+      ["enterprise", `{ _entities(representations: [{ __typename: "Enterprise", uscc: "${uscc}" }]) { ... on Enterprise { name legalRepresentative { idNumber } } } }`],
+      ["enterprise", "{ enterprises { edges { cursor } } }"],
+      ["individual", `{ individual(idNumber: "360426199101010071", purpose: "贷款审批") { name } }`],
+    ] as const) {
+      const r = await postGraphQL(hub.subgraphs[name].url, query);
+      expect(r.status).toBe(401);
+      expect(r.data ?? null).toBeNull();
+      expect(r.errors![0].extensions?.code).toBe("UNAUTHENTICATED");
+    }
+    const sdl = await postGraphQL<{ _service: { sdl: string } }>(hub.subgraphs.individual.url, "{ _service { sdl } }");
+    expect(sdl.data!._service.sdl).toContain("type Individual");
   });
 
   it("costs a constant number of SQL statements however many enterprises a query returns", async () => {

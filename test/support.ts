@@ -3,6 +3,21 @@ import pg from "pg";
 import { startHub, type RunningHub } from "../gateway/hub.js";
 import { createLogger } from "../lib/logger.js";
 import type { StoreLocation } from "../lib/db/store.js";
+import { signPartnerToken } from "../lib/auth/partnerToken.js";
+
+/** The partner-token secret of every test hub. */
+export const TEST_JWT_SECRET = "test-secret-of-the-hub-0123456789abcdef";
+
+export interface TokenClaims {
+  sub?: string;
+  city?: string;
+  scopes?: string[];
+  ttl?: string | number;
+}
+
+export function tokenFor(claims: TokenClaims = {}): Promise<string> {
+  return signPartnerToken(TEST_JWT_SECRET, { sub: claims.sub ?? "test-partner", city: claims.city ?? "610800", scopes: claims.scopes ?? ["credit:read"] }, claims.ttl ?? "10m");
+}
 
 /** The stores every cross-service test runs against: real PostgreSQL, then the embedded default. */
 export const STORES = ["postgres", "embedded"] as const;
@@ -30,8 +45,14 @@ export async function freshDatabase(): Promise<{ url: string; drop(): Promise<vo
   };
 }
 
+export interface QueryOptions {
+  /** Claims of the token to send; `null` sends none. Default: credit:read for 榆林. */
+  as?: TokenClaims | null;
+  headers?: Record<string, string>;
+}
+
 export interface TestHub extends RunningHub {
-  query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, opts?: QueryOptions): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
 }
 
@@ -51,10 +72,17 @@ export async function postGraphQL<T>(url: string, query: string, variables?: Rec
 export async function startTestHub(kind: StoreKind, perCity: number, seed = 7): Promise<TestHub> {
   const db = kind === "postgres" ? await freshDatabase() : undefined;
   const store: StoreLocation = db ? { kind: "postgres", url: db.url, poolSize: 4 } : { kind: "embedded" };
-  const hub = await startHub({ store, port: 0, host: "127.0.0.1", seedPerCity: perCity, seed, maxPageSize: 100, logger: createLogger("test", "silent") });
+  const hub = await startHub({
+    store, port: 0, host: "127.0.0.1", seedPerCity: perCity, seed, maxPageSize: 100, logger: createLogger("test", "silent"),
+    auth: { mode: "on", tokens: { secret: TEST_JWT_SECRET } },
+  });
   return {
     ...hub,
-    query: (q, v) => postGraphQL(hub.url, q, v),
+    async query(q, v, opts = {}) {
+      const headers: Record<string, string> = { ...opts.headers };
+      if (opts.as !== null) headers.authorization = `Bearer ${await tokenFor(opts.as)}`;
+      return postGraphQL(hub.url, q, v, headers);
+    },
     async stop() {
       await hub.close();
       await db?.drop();

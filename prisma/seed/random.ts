@@ -76,7 +76,7 @@ export class Random {
     return items[Math.floor(this.float() * items.length)];
   }
 
-  /** Picks by weight; weights need not sum to 1. */
+  /** Picks by weight; weights need not sum to 1. For a list used often, prefer `weightedTable`. */
   weighted<T>(items: readonly (readonly [T, number])[]): T {
     let total = 0;
     for (const [, w] of items) total += w;
@@ -86,6 +86,38 @@ export class Random {
       r -= w;
     }
     return items[items.length - 1][0];
+  }
+}
+
+/** A weighted list prepared once: each pick is a binary search over the cumulative weights. */
+export class WeightedTable<T> {
+  private readonly items: T[];
+  private readonly cumulative: number[];
+  private readonly total: number;
+
+  constructor(entries: readonly (readonly [T, number])[]) {
+    this.items = [];
+    this.cumulative = [];
+    let total = 0;
+    for (const [item, w] of entries) {
+      if (!(w > 0)) continue;
+      total += w;
+      this.items.push(item);
+      this.cumulative.push(total);
+    }
+    if (this.items.length === 0) throw new RangeError("weighted table without a positive weight");
+    this.total = total;
+  }
+
+  pick(rng: Random): T {
+    const r = rng.float() * this.total;
+    let lo = 0, hi = this.cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (r < this.cumulative[mid]) hi = mid;
+      else lo = mid + 1;
+    }
+    return this.items[lo];
   }
 }
 

@@ -4,10 +4,9 @@ import { findCity, partnerCities, requireCity } from "../../lib/cities.js";
 import { checkFirst, decodeCursor, toPage } from "../../lib/pagination.js";
 import { parseInput } from "../../lib/validate.js";
 import { DateScalar, DecimalScalar } from "../../lib/scalars.js";
-import { personalFieldResolvers } from "../../lib/privacy.js";
-import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
 import { findEnterprises, type Enterprise, type AdministrativePenalty, type EnterpriseStatus } from "./data.js";
 import type { EnterpriseContext } from "./index.js";
+import type { Resolvers } from "../../lib/subgraph.js";
 
 const filterSchema = z
   .object({
@@ -24,7 +23,7 @@ function today(): Date {
   return new Date(new Date().toISOString().slice(0, 10));
 }
 
-export function createResolvers(maxPageSize: number): GraphQLResolverMap<EnterpriseContext> {
+export function createResolvers(maxPageSize: number): Resolvers {
   return {
     Date: DateScalar,
     Decimal: DecimalScalar,
@@ -61,7 +60,6 @@ export function createResolvers(maxPageSize: number): GraphQLResolverMap<Enterpr
         return all.filter((p: AdministrativePenalty) => p.publicityUntil >= now);
       },
     },
-    Individual: personalFieldResolvers("Individual"),
     AdministrativeLicense: { issuingCity: (l: { issuingCityCode: string }) => cityOf(l.issuingCityCode) },
     AdministrativePenalty: { issuingCity: (p: { issuingCityCode: string }) => cityOf(p.issuingCityCode) },
   };

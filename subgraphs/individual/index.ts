@@ -1,17 +1,20 @@
 import { z } from "zod";
-import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
-import { loadSchemaFile, type BaseContext, type SubgraphModule } from "../../lib/subgraph.js";
+import type { GraphQLResolveInfo } from "graphql";
+import { loadSchemaFile, type BaseContext, type Resolvers, type SubgraphModule } from "../../lib/subgraph.js";
 import { rowLoader, groupLoader } from "../../lib/loaders.js";
 import { requireIdNumber } from "../../lib/ids/index.js";
 import { findCity } from "../../lib/cities.js";
-import { personalFieldResolvers } from "../../lib/privacy.js";
+import { hubError } from "../../lib/errors.js";
 import { parseInput } from "../../lib/validate.js";
+import { checkFirst, decodeCursor, toPage } from "../../lib/pagination.js";
 import { DateScalar } from "../../lib/scalars.js";
 import { individualsById, qualificationsOf, type Individual } from "./data.js";
+import { createRegistrar, registrationsOf, selectedFields, type QueryRegistration } from "./registration.js";
 
 /** Individual credit records (自然人), keyed by ID number. Sensitive personal data. */
 export interface IndividualContext extends BaseContext {
   loaders: ReturnType<typeof createLoaders>;
+  registrar: ReturnType<typeof createRegistrar>;
 }
 
 function createLoaders(prisma: BaseContext["store"]["prisma"]) {
@@ -23,30 +26,66 @@ function createLoaders(prisma: BaseContext["store"]["prisma"]) {
 
 const purposeSchema = z.string().trim().min(2, "state the purpose of the look-up (查询目的), at least 2 characters").max(200);
 const cityOf = (code: string) => findCity(code) ?? { code, name: code, province: "" };
+const mayUnmask = (ctx: BaseContext) => ctx.identity?.scopes.has("personal:read") ?? false;
 
-const resolvers: GraphQLResolverMap<IndividualContext> = {
-  Date: DateScalar,
-  Query: {
-    individual: (_: unknown, args: { idNumber: string; purpose: string }, ctx: IndividualContext) => {
-      const idNumber = requireIdNumber(args.idNumber);
-      parseInput(purposeSchema, args.purpose, "purpose");
-      return ctx.loaders.individual.load(idNumber);
+/** The home city of a person: the holding city of the record, else the city part of the ID's address code. */
+async function homeCity(ctx: IndividualContext, idNumber: string): Promise<string> {
+  const person = await ctx.loaders.individual.load(idNumber);
+  return person?.cityCode ?? `${idNumber.slice(0, 4)}00`;
+}
+
+function createResolvers(maxPageSize: number): Resolvers {
+  return {
+    Date: DateScalar,
+    Query: {
+      individual: async (_: unknown, args: { idNumber: string; purpose: string }, ctx: IndividualContext, info: GraphQLResolveInfo) => {
+        const idNumber = requireIdNumber(args.idNumber);
+        const purpose = parseInput(purposeSchema, args.purpose, "purpose");
+        // Registered whether or not the person is on record, and before anything is returned.
+        await ctx.registrar.load({ subject: idNumber, purpose, fields: selectedFields(info, "Individual"), unmasked: mayUnmask(ctx) });
+        return ctx.loaders.individual.load(idNumber);
+      },
+      queryRegistrations: async (_: unknown, args: { subject: string; first?: number; after?: string }, ctx: IndividualContext) => {
+        const subject = requireIdNumber(args.subject, "subject");
+        const first = checkFirst(args.first, maxPageSize);
+        const before = args.after ? BigInt(decodeCursor(args.after, (k) => /^\d{1,19}$/.test(k))) : undefined;
+        const city = await homeCity(ctx, subject);
+        if (ctx.identity!.city !== city && !ctx.identity!.scopes.has("admin")) {
+          throw hubError("FORBIDDEN", `registrations of this person are visible to their home city (${city}) only`);
+        }
+        const rows = await registrationsOf(ctx.store.prisma, subject, first + 1, before);
+        return toPage(rows, first, (r) => r.id.toString());
+      },
     },
-  },
-  Individual: {
-    __resolveReference: (ref: { idNumber: string }, ctx: IndividualContext) => ctx.loaders.individual.load(ref.idNumber),
-    ...personalFieldResolvers("Individual"),
-    city: (i: Individual) => cityOf(i.cityCode),
-    professionalQualifications: (i: Individual, _: unknown, ctx: IndividualContext) => ctx.loaders.qualifications.load(i.idNumber),
-  },
-  ProfessionalQualification: { issuingCity: (q: { issuingCityCode: string }) => cityOf(q.issuingCityCode) },
-};
+    Individual: {
+      __resolveReference: async (ref: { idNumber: string }, ctx: IndividualContext, info: GraphQLResolveInfo) => {
+        if (mayUnmask(ctx)) {
+          const purpose = ctx.identity!.purpose;
+          if (!purpose) {
+            throw hubError("FORBIDDEN", "personal data reached through another record needs a stated purpose: send the X-Hub-Purpose header", { reason: "PURPOSE_REQUIRED" });
+          }
+          await ctx.registrar.load({ subject: ref.idNumber, purpose, fields: selectedFields(info, "Individual"), unmasked: true });
+        }
+        return ctx.loaders.individual.load(ref.idNumber);
+      },
+      city: (i: Individual) => cityOf(i.cityCode),
+      professionalQualifications: (i: Individual, _: unknown, ctx: IndividualContext) => ctx.loaders.qualifications.load(i.idNumber),
+    },
+    ProfessionalQualification: { issuingCity: (q: { issuingCityCode: string }) => cityOf(q.issuingCityCode) },
+    QueryRegistration: {
+      id: (r: QueryRegistration) => r.id.toString(),
+      caller: (r: QueryRegistration) => r.callerSub,
+      callerCity: (r: QueryRegistration) => cityOf(r.callerCityCode),
+      at: (r: QueryRegistration) => r.createdAt.toISOString(),
+    },
+  };
+}
 
-export function individualSubgraph(): SubgraphModule<IndividualContext> {
+export function individualSubgraph(opts: { maxPageSize: number }): SubgraphModule<IndividualContext> {
   return {
     name: "individual",
     typeDefs: loadSchemaFile(new URL("./schema.graphql", import.meta.url)),
-    resolvers,
-    createContext: (base) => ({ ...base, loaders: createLoaders(base.store.prisma) }),
+    resolvers: createResolvers(opts.maxPageSize),
+    createContext: (base) => ({ ...base, loaders: createLoaders(base.store.prisma), registrar: createRegistrar(base.store.prisma, base.identity) }),
   };
 }

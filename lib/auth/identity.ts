@@ -1,0 +1,25 @@
+/** What a partner's credentials may allow (分级授权: graded authorisation). */
+export const SCOPES = ["credit:read", "personal:read", "lists:write", "ratings:write", "graph:read", "audit:read", "admin"] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export function isScope(s: string): s is Scope {
+  return (SCOPES as readonly string[]).includes(s);
+}
+
+/** The calling partner system, as verified by the gateway and forwarded to subgraphs. */
+export interface Identity {
+  /** The calling system (JWT `sub`). */
+  sub: string;
+  /** GB/T 2260 code of the partner city the caller acts for. */
+  city: string;
+  scopes: ReadonlySet<Scope>;
+  /** 查询目的 stated for this request (X-Hub-Purpose), needed to unmask personal data reached by reference. */
+  purpose?: string;
+  requestId: string;
+}
+
+/** Reads the `scopes` claim: a JSON array or a space/comma separated string; unknown scopes are dropped. */
+export function parseScopes(claim: unknown): Set<Scope> {
+  const list = Array.isArray(claim) ? claim : typeof claim === "string" ? claim.split(/[\s,]+/) : [];
+  return new Set(list.filter((s): s is Scope => typeof s === "string" && isScope(s)));
+}

@@ -1,0 +1,51 @@
+import { SignJWT, jwtVerify, createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import { hubError } from "../errors.js";
+import { findCity } from "../cities.js";
+import { parseScopes, type Scope } from "./identity.js";
+
+/** How partner tokens are checked: a shared HS256 secret (default) or a JWKS URL (RS256/ES256, production). */
+export type PartnerTokenConfig = { secret: string; jwksUrl?: undefined } | { jwksUrl: string; secret?: undefined };
+
+export interface PartnerClaims {
+  sub: string;
+  city: string;
+  scopes: Set<Scope>;
+}
+
+const unauthenticated = (reason: string) => hubError("UNAUTHENTICATED", `invalid token: ${reason}`, { http: { status: 401 } });
+
+function reasonOf(err: unknown): string {
+  if (err instanceof errors.JWTExpired) return "expired; ask your platform for a new token";
+  if (err instanceof errors.JWSSignatureVerificationFailed) return "signature does not verify (wrong key or tampered token)";
+  if (err instanceof errors.JWTClaimValidationFailed) return `claim '${err.claim}' ${err.reason}`;
+  if (err instanceof errors.JOSEAlgNotAllowed) return "signing algorithm not accepted";
+  if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid) return "not a well-formed JWT";
+  if (err instanceof errors.JWKSNoMatchingKey) return "no key in the JWKS matches the token's key id";
+  return "could not be verified";
+}
+
+export function createPartnerTokenVerifier(cfg: PartnerTokenConfig): (token: string) => Promise<PartnerClaims> {
+  const key: Uint8Array | JWTVerifyGetKey = cfg.secret !== undefined ? new TextEncoder().encode(cfg.secret) : createRemoteJWKSet(new URL(cfg.jwksUrl));
+  const algorithms = cfg.secret !== undefined ? ["HS256"] : ["RS256", "ES256"];
+  return async (token) => {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, key as Uint8Array, { algorithms, requiredClaims: ["sub", "exp"] }));
+    } catch (err) {
+      throw unauthenticated(reasonOf(err));
+    }
+    const city = typeof payload.city === "string" ? payload.city : "";
+    if (!findCity(city)) throw unauthenticated(`city '${city}' is not a partner city of the hub`);
+    return { sub: String(payload.sub), city, scopes: parseScopes(payload.scopes) };
+  };
+}
+
+/** Issues an HS256 partner token (the `npm run token` command and the tests). */
+export function signPartnerToken(secret: string, claims: { sub: string; city: string; scopes: string[] }, ttl: string | number = "1h"): Promise<string> {
+  return new SignJWT({ city: claims.city, scopes: claims.scopes })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(claims.sub)
+    .setIssuedAt()
+    .setExpirationTime(ttl)
+    .sign(new TextEncoder().encode(secret));
+}
