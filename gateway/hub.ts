@@ -8,7 +8,7 @@ import { subgraphModules } from "../subgraphs/index.js";
 import { seedStore } from "../prisma/seed/load.js";
 import { partnerCities } from "../lib/cities.js";
 import { composeSupergraph } from "./compose.js";
-import { startGateway } from "./index.js";
+import { startGateway, gatewayLimitsFromConfig, type GatewayLimits } from "./index.js";
 import { authConfigFromConfig, type AuthConfig } from "./auth.js";
 
 export interface HubOptions {
@@ -20,6 +20,7 @@ export interface HubOptions {
   seed: number;
   maxPageSize: number;
   auth: AuthConfig;
+  limits: GatewayLimits;
   introspection?: boolean;
   logger?: Logger;
 }
@@ -35,7 +36,7 @@ export interface RunningHub {
 export function hubOptionsFromConfig(cfg: HubConfig, store: StoreLocation): HubOptions {
   return {
     store, port: cfg.PORT, host: cfg.HOST, seedPerCity: cfg.HUB_SEED_PER_CITY, seed: cfg.HUB_SEED, maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
-    auth: authConfigFromConfig(cfg), introspection: cfg.HUB_INTROSPECTION,
+    auth: authConfigFromConfig(cfg), limits: gatewayLimitsFromConfig(cfg), introspection: cfg.HUB_INTROSPECTION,
   };
 }
 
@@ -66,7 +67,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       Object.entries(modules).map(([name, mod]) => ({ name, url: subgraphs[name].url, typeDefs: mod.typeDefs })),
     );
     const gateway = await startGateway({
-      source: { kind: "sdl", supergraphSdl }, port: opts.port, host: opts.host, gatewaySecret, auth: opts.auth, introspection: opts.introspection, logger: logger.child({ service: "gateway" }),
+      source: { kind: "sdl", supergraphSdl }, port: opts.port, host: opts.host, gatewaySecret, auth: opts.auth, limits: opts.limits, introspection: opts.introspection, logger: logger.child({ service: "gateway" }),
     });
     return {
       url: gateway.url,

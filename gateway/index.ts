@@ -9,6 +9,12 @@ import { maskPersonalDataPlugin } from "./plugins/maskPersonalData.js";
 import { createAuthenticator, type AuthConfig } from "./auth.js";
 import { signIdentity } from "../lib/auth/internalToken.js";
 import type { Identity } from "../lib/auth/identity.js";
+import type { HubConfig } from "../lib/config.js";
+import { hubError } from "../lib/errors.js";
+import type { ComplexityLimits } from "./complexity/index.js";
+import { createRateLimiter } from "./rateLimit/index.js";
+import { complexityLimitPlugin } from "./plugins/limits.js";
+import { trustedDocumentsPlugin } from "./plugins/trustedDocuments.js";
 
 /** Where the gateway gets its supergraph. */
 export type SupergraphSource =
@@ -30,8 +36,28 @@ export interface GatewayOptions {
   /** Sent to our subgraphs so they trust the gateway with personal fields; absent for foreign supergraphs. */
   gatewaySecret?: string;
   auth: AuthConfig;
+  limits: GatewayLimits;
   introspection?: boolean;
   logger?: Logger;
+}
+
+/** Hardening settings, all from the hub config (lib/config.ts). */
+export interface GatewayLimits {
+  complexity: ComplexityLimits;
+  rate: { burst: number; perSecond: number; redisUrl?: string };
+  maxBodyBytes: number;
+  maxBatch: number;
+  trustedDocuments?: string;
+}
+
+export function gatewayLimitsFromConfig(cfg: HubConfig): GatewayLimits {
+  return {
+    complexity: { maxDepth: cfg.HUB_MAX_DEPTH, maxCost: cfg.HUB_MAX_COST, defaultListSize: cfg.HUB_DEFAULT_LIST_SIZE },
+    rate: { burst: cfg.HUB_RATE_BURST, perSecond: cfg.HUB_RATE_PER_SECOND, redisUrl: cfg.REDIS_URL },
+    maxBodyBytes: cfg.HUB_MAX_BODY_BYTES,
+    maxBatch: cfg.HUB_MAX_BATCH,
+    trustedDocuments: cfg.HUB_TRUSTED_DOCUMENTS,
+  };
 }
 
 export function parseSubgraphList(spec: string): Array<{ name: string; url: string }> {
@@ -63,18 +89,42 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     gateway,
     includeStacktraceInErrorResponses: false,
     introspection: opts.introspection ?? false,
+    // Field suggestions ("did you mean ...") would reveal the schema when introspection is off.
+    hideSchemaDetailsFromClientErrors: !opts.introspection,
     csrfPrevention: true,
+    allowBatchedHttpRequests: opts.limits.maxBatch > 1,
     formatError: formatErrorFor(logger),
     logger,
-    plugins: [maskPersonalDataPlugin<GatewayContext>((ctx) => ctx.identity.scopes.has("personal:read"))],
+    plugins: [
+      ...(opts.limits.trustedDocuments ? [trustedDocumentsPlugin<GatewayContext>(opts.limits.trustedDocuments)] : []),
+      complexityLimitPlugin<GatewayContext>(opts.limits.complexity),
+      maskPersonalDataPlugin<GatewayContext>((ctx) => ctx.identity.scopes.has("personal:read")),
+    ],
   });
   await apollo.start();
   const authenticate = createAuthenticator(opts.auth);
+  const limiter = createRateLimiter({
+    capacity: opts.limits.rate.burst, refillPerSecond: opts.limits.rate.perSecond, redisUrl: opts.limits.rate.redisUrl,
+    onError: (err) => logger.warn({ err }, "rate limiter unavailable: letting requests through"),
+  });
   const server = createHttpService<GatewayContext, Identity>({
     name: "gateway",
     apollo,
     logger,
-    admit: authenticate,
+    maxBodyBytes: opts.limits.maxBodyBytes,
+    maxBatch: opts.limits.maxBatch,
+    async admit(req) {
+      const identity = await authenticate(req);
+      // One bucket per calling system: a partner's burst cannot starve the others.
+      const decision = await limiter.take(`${identity.city}:${identity.sub}`);
+      if (!decision.allowed) {
+        throw hubError("RATE_LIMITED", `rate limit of ${opts.limits.rate.perSecond} requests/s exceeded; retry after ${decision.retryAfterSeconds} s`, {
+          retryAfterSeconds: decision.retryAfterSeconds,
+          http: { status: 429, headers: new Map([["retry-after", String(decision.retryAfterSeconds)]]) },
+        });
+      }
+      return identity;
+    },
     context: async ({ admission: identity }) => ({
       identity,
       internalToken: opts.gatewaySecret ? await signIdentity(identity, opts.gatewaySecret) : undefined,
@@ -87,6 +137,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     async close() {
       await running.close();
       await apollo.stop();
+      await limiter.close();
     },
   };
 }

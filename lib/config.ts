@@ -38,6 +38,21 @@ const schema = z
   HUB_AUTH: z.enum(["on", "off"]).default("on"),
   HUB_AUTH_OFF_CITY: z.string().default("610800"),
   HUB_AUTH_OFF_SCOPES: z.string().default("credit:read,graph:read"),
+  /** Operations are refused before execution beyond these (QUERY_TOO_COMPLEX). */
+  HUB_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
+  HUB_MAX_COST: z.coerce.number().int().min(1).default(25000),
+  /** Assumed size of a list field without `first` when computing cost. */
+  HUB_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).default(10),
+  /** Per-partner token bucket: burst size and sustained requests per second. */
+  HUB_RATE_BURST: z.coerce.number().int().min(1).default(200),
+  HUB_RATE_PER_SECOND: z.coerce.number().min(0.01).default(100),
+  /** Shared rate-limit buckets across gateway instances; in-process without it. */
+  REDIS_URL: z.string().url().optional(),
+  HUB_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  /** Most operations in one batched HTTP request. */
+  HUB_MAX_BATCH: z.coerce.number().int().min(1).default(10),
+  /** Allow-list mode: a persisted-query manifest; only its operations run. */
+  HUB_TRUSTED_DOCUMENTS: z.string().optional(),
 })
   .refine((c) => !(c.HUB_AUTH === "off" && c.NODE_ENV === "production"), {
     message: "HUB_AUTH=off is refused when NODE_ENV=production",

@@ -6,6 +6,10 @@ export type ErrorCode =
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
   | "NOT_FOUND"
+  | "QUERY_TOO_COMPLEX"
+  | "RATE_LIMITED"
+  | "OPERATION_NOT_TRUSTED"
+  | "BAD_REQUEST"
   | "INTERNAL_SERVER_ERROR";
 
 export function hubError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {

@@ -20,6 +20,8 @@ export interface HttpServiceOptions<TContext extends BaseContext, TAdmission = u
   ready?: () => Promise<boolean>;
   routes?: Route[];
   maxBodyBytes?: number;
+  /** Most operations in one batched (JSON array) request; 1 refuses batches. */
+  maxBatch?: number;
   logger: Logger;
 }
 
@@ -94,6 +96,10 @@ export function createHttpService<TContext extends BaseContext, TAdmission = und
         body = JSON.parse(text);
       } catch {
         return graphqlError(res, 400, "BAD_REQUEST", "request body is not valid JSON");
+      }
+      const maxBatch = opts.maxBatch ?? 1;
+      if (Array.isArray(body) && body.length > maxBatch) {
+        return graphqlError(res, 400, "BAD_REQUEST", `at most ${maxBatch} operation(s) per batched request, got ${body.length}`);
       }
     }
     const headers = new HeaderMap();

@@ -2,7 +2,7 @@
 // composed ahead of time, or over subgraphs running elsewhere (HUB_SUBGRAPHS=name=url,...).
 import { loadConfig } from "../lib/config.js";
 import { createLogger } from "../lib/logger.js";
-import { startGateway, parseSubgraphList, type SupergraphSource } from "../gateway/index.js";
+import { startGateway, parseSubgraphList, gatewayLimitsFromConfig, type SupergraphSource } from "../gateway/index.js";
 import { authConfigFromConfig } from "../gateway/auth.js";
 import { onShutdown } from "./shutdown.js";
 
@@ -16,7 +16,7 @@ else {
   process.exit(2);
 }
 const gateway = await startGateway({
-  source, port: cfg.PORT, host: cfg.HOST, gatewaySecret: cfg.HUB_GATEWAY_SECRET, auth: authConfigFromConfig(cfg), introspection: cfg.HUB_INTROSPECTION, logger,
+  source, port: cfg.PORT, host: cfg.HOST, gatewaySecret: cfg.HUB_GATEWAY_SECRET, auth: authConfigFromConfig(cfg), limits: gatewayLimitsFromConfig(cfg), introspection: cfg.HUB_INTROSPECTION, logger,
 });
 process.stdout.write(`gateway ready: ${gateway.url}\n`);
 onShutdown(logger, () => gateway.close());

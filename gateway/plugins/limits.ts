@@ -1,0 +1,15 @@
+import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
+import { checkComplexity, type ComplexityLimits } from "../complexity/index.js";
+
+/** Refuses operations too deep or too costly before any subgraph is asked (QUERY_TOO_COMPLEX). */
+export function complexityLimitPlugin<T extends BaseContext>(limits: ComplexityLimits): ApolloServerPlugin<T> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operationName, request }) {
+          checkComplexity(schema, document, operationName, request.variables, limits);
+        },
+      };
+    },
+  };
+}
