@@ -21,12 +21,17 @@ export function trustedDocumentsPlugin<T extends BaseContext>(manifestPath: stri
   const byHash = new Map(manifest.operations.map((op) => [sha256(op.body), op.body]));
   return {
     async requestDidStart({ request }) {
+      // Sent by hash alone: the manifest supplies the text (APQ then accepts it).
       const hash = (request.extensions?.persistedQuery as { sha256Hash?: string } | undefined)?.sha256Hash;
-      const body = request.query ?? (hash ? byHash.get(hash) : undefined);
-      if (!body || !byHash.has(sha256(body))) {
-        throw hubError("OPERATION_NOT_TRUSTED", "this hub runs registered operations only: send one from the trusted-documents manifest", { http: { status: 400 } });
-      }
-      request.query = body;
+      if (!request.query && hash && byHash.has(hash)) request.query = byHash.get(hash);
+      return {
+        // Refused here, where Apollo answers a thrown GraphQLError as it is (earlier hooks turn it into a 500).
+        async didResolveOperation({ source }) {
+          if (!byHash.has(sha256(source))) {
+            throw hubError("OPERATION_NOT_TRUSTED", "this hub runs registered operations only: send one from the trusted-documents manifest", { http: { status: 400 } });
+          }
+        },
+      };
     },
   };
 }

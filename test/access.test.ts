@@ -1,0 +1,155 @@
+import { describe, it, expect, beforeAll, afterAll } from "@jest/globals";
+import { createHash } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startTestHub, postGraphQL, tokenFor, type TestHub } from "./support.js";
+import { loadConfig } from "../lib/config.js";
+
+const RAW_ID = /\b\d{17}[\dX]\b/;
+const MASKED_ID = /^\d{6}\*{8}[\dX]{4}$/;
+
+interface Page { enterprises: { edges: Array<{ node: { uscc: string; legalRepresentative: { idNumber: string; name: string } | null } }> } }
+
+describe("partner access control and query registration", () => {
+  let hub: TestHub;
+  let person: { idNumber: string; name: string; cityCode: string };
+  let usccWithRep: string;
+
+  beforeAll(async () => {
+    hub = await startTestHub("postgres", 8, 11);
+    const e = await hub.store.prisma.enterprise.findFirstOrThrow({ where: { legalRepresentativeId: { not: null } }, orderBy: { uscc: "asc" } });
+    usccWithRep = e.uscc;
+    person = await hub.store.prisma.individual.findUniqueOrThrow({ where: { idNumber: e.legalRepresentativeId! } });
+  }, 120_000);
+  afterAll(async () => {
+    await hub?.stop();
+  });
+
+  const lookUp = (purpose = "贷款审批") => `{ individual(idNumber: "${person.idNumber}", purpose: "${purpose}") { idNumber name city { code } } }`;
+
+  it("answers nothing without a token but /health", async () => {
+    const r = await hub.query("{ cities { code } }", undefined, { as: null });
+    expect(r.status).toBe(401);
+    expect(r.errors![0].extensions?.code).toBe("UNAUTHENTICATED");
+    expect(r.errors![0].message).toContain("Authorization: Bearer");
+    expect(r.data ?? null).toBeNull();
+    expect((await fetch(hub.url.replace("/graphql", "/health"))).status).toBe(200);
+  });
+
+  it("refuses a field whose scope the token lacks, naming the scope", async () => {
+    const r = await hub.query("{ enterprises(first: 1) { edges { cursor } } }", undefined, { as: { scopes: ["graph:read"] } });
+    expect(r.errors![0].extensions?.code).toBe("FORBIDDEN");
+    expect(r.errors![0].message).toContain("credit:read");
+    expect(r.data ?? null).toBeNull();
+  });
+
+  it("shows personal fields unmasked only with personal:read, registering each look-up", async () => {
+    const before = await hub.store.prisma.queryRegistration.count({ where: { subjectIdNumber: person.idNumber } });
+    const masked = await hub.query<{ individual: { idNumber: string; name: string } }>(lookUp());
+    expect(masked.data!.individual.idNumber).toMatch(MASKED_ID);
+    const full = await hub.query<{ individual: { idNumber: string; name: string } }>(lookUp("信贷审批核查"), undefined, { as: { city: "620100", sub: "lanzhou-bank", scopes: ["credit:read", "personal:read"] } });
+    expect(full.errors).toBeUndefined();
+    expect(full.data!.individual).toMatchObject({ idNumber: person.idNumber, name: person.name });
+    const rows = await hub.store.prisma.queryRegistration.findMany({ where: { subjectIdNumber: person.idNumber }, orderBy: { id: "asc" } });
+    expect(rows.length - before).toBe(2);
+    expect(rows.at(-1)).toMatchObject({ callerSub: "lanzhou-bank", callerCityCode: "620100", purpose: "信贷审批核查", unmasked: true, fields: ["city", "idNumber", "name"] });
+    expect(rows.at(-2)).toMatchObject({ callerSub: "test-partner", unmasked: false });
+  });
+
+  it("lets the person's home city read the registrations with audit:read, and no other city", async () => {
+    await hub.query(lookUp("招投标资格审查"), undefined, { as: { city: "640100", sub: "yinchuan-bidding" } });
+    const q = `{ queryRegistrations(subject: "${person.idNumber}", first: 50) { edges { node { caller callerCity { code } purpose fields unmasked at } } pageInfo { hasNextPage } } }`;
+    const home = await hub.query<{ queryRegistrations: { edges: Array<{ node: { caller: string; callerCity: { code: string }; purpose: string } }> } }>(q, undefined, { as: { city: person.cityCode, scopes: ["audit:read"] } });
+    expect(home.errors).toBeUndefined();
+    expect(home.data!.queryRegistrations.edges[0].node).toMatchObject({ caller: "yinchuan-bidding", callerCity: { code: "640100" }, purpose: "招投标资格审查" });
+    const otherCity = person.cityCode === "620800" ? "640100" : "620800";
+    const other = await hub.query(q, undefined, { as: { city: otherCity, scopes: ["audit:read"] } });
+    expect(other.errors![0].extensions?.code).toBe("FORBIDDEN");
+    expect(other.errors![0].message).toContain(person.cityCode);
+    const noScope = await hub.query(q, undefined, { as: { city: person.cityCode, scopes: ["credit:read"] } });
+    expect(noScope.errors![0].extensions?.code).toBe("FORBIDDEN");
+    expect(noScope.errors![0].message).toContain("audit:read");
+  });
+
+  it("needs a stated purpose to unmask a person reached through another record", async () => {
+    const q = `{ enterprise(uscc: "${usccWithRep}") { name legalRepresentative { idNumber name } } }`;
+    const as = { city: "610600", sub: "yanan-tax", scopes: ["credit:read", "personal:read"] };
+    const without = await hub.query<{ enterprise: { name: string; legalRepresentative: unknown } }>(q, undefined, { as });
+    expect(without.errors![0].extensions?.code).toBe("FORBIDDEN");
+    expect(without.errors![0].message).toContain("X-Hub-Purpose");
+    expect(without.data!.enterprise.name).toBeTruthy();
+    expect(without.data!.enterprise.legalRepresentative).toBeNull();
+    expect(JSON.stringify(without)).not.toMatch(RAW_ID);
+
+    const withPurpose = await hub.query<{ enterprise: { legalRepresentative: { idNumber: string } } }>(q, undefined, { as, headers: { "x-hub-purpose": encodeURIComponent("税务稽查") } });
+    expect(withPurpose.errors).toBeUndefined();
+    expect(withPurpose.data!.enterprise.legalRepresentative.idNumber).toBe(person.idNumber);
+    const last = await hub.store.prisma.queryRegistration.findFirstOrThrow({ where: { callerSub: "yanan-tax" }, orderBy: { id: "desc" } });
+    expect(last).toMatchObject({ subjectIdNumber: person.idNumber, purpose: "税务稽查", unmasked: true });
+  });
+
+  it("returns no personal data when the registration cannot be written", async () => {
+    await hub.store.prisma.$executeRawUnsafe(`ALTER TABLE individual.query_registration RENAME TO query_registration_offline`);
+    try {
+      const r = await hub.query<{ individual: unknown }>(lookUp(), undefined, { as: { scopes: ["credit:read", "personal:read"] } });
+      expect(r.errors?.[0].extensions?.code).toBe("INTERNAL_SERVER_ERROR");
+      expect(r.data?.individual ?? null).toBeNull();
+      expect(JSON.stringify(r)).not.toContain(person.idNumber);
+      expect(JSON.stringify(r)).not.toContain(person.name);
+    } finally {
+      await hub.store.prisma.$executeRawUnsafe(`ALTER TABLE individual.query_registration_offline RENAME TO query_registration`);
+    }
+  });
+
+  it("refuses an operation whose computed cost is over the limit, before execution", async () => {
+    const aliases = Array.from({ length: 30 }, (_, i) => `a${i}: enterprises(first: 100) { edges { node { administrativeLicenses { decisionNumber } } } }`).join(" ");
+    const r = await hub.query(`{ ${aliases} }`);
+    expect(r.errors![0].extensions).toMatchObject({ code: "QUERY_TOO_COMPLEX", maxCost: 25000 });
+    expect(r.errors![0].message).toMatch(/cost \d+ exceeds the limit 25000/);
+  });
+
+  it("runs automatic persisted queries", async () => {
+    const query = "{ cities { code } }";
+    const ext = { persistedQuery: { version: 1, sha256Hash: createHash("sha256").update(query).digest("hex") } };
+    const headers = { "content-type": "application/json", authorization: `Bearer ${await tokenFor()}` };
+    const send = (body: object) => fetch(hub.url, { method: "POST", headers, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ data?: unknown; errors?: Array<{ extensions?: { code?: string } }> }>);
+    expect((await send({ extensions: ext })).errors![0].extensions?.code).toBe("PERSISTED_QUERY_NOT_FOUND");
+    expect((await send({ query, extensions: ext })).data).toBeTruthy();
+    expect((await send({ extensions: ext })).data).toEqual({ cities: expect.arrayContaining([{ code: "610800" }]) });
+  });
+
+  it("refuses HUB_AUTH=off in production", () => {
+    expect(() => loadConfig({ HUB_AUTH: "off", NODE_ENV: "production", HUB_JWT_SECRET: "x".repeat(40) })).toThrow(/HUB_AUTH=off is refused/);
+    expect(loadConfig({ HUB_AUTH: "off" }).HUB_AUTH).toBe("off");
+  });
+});
+
+describe("trusted documents mode", () => {
+  let hub: TestHub;
+  const trusted = "query Cities { cities { code name } }";
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hub-trusted-"));
+    const file = join(dir, "manifest.json");
+    writeFileSync(file, JSON.stringify({ format: "apollo-persisted-query-manifest", version: 1, operations: [{ id: "cities", name: "Cities", type: "query", body: trusted }] }));
+    hub = await startTestHub("embedded", 0, 1, { HUB_TRUSTED_DOCUMENTS: file });
+  }, 60_000);
+  afterAll(async () => {
+    await hub?.stop();
+  });
+
+  it("runs a registered operation, in full or by hash, and nothing else", async () => {
+    expect((await hub.query(trusted)).data).toBeTruthy();
+    const hash = createHash("sha256").update(trusted).digest("hex");
+    const r = await postGraphQL(hub.url, "", undefined, { authorization: `Bearer ${await tokenFor()}` });
+    expect(r.status).toBeGreaterThanOrEqual(400);
+    const byHash = await fetch(hub.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${await tokenFor()}` },
+      body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }),
+    }).then((x) => x.json() as Promise<{ data?: { cities: unknown[] } }>);
+    expect(byHash.data?.cities).toHaveLength(6);
+    const other = await hub.query("{ cities { code } }");
+    expect(other.errors![0].extensions?.code).toBe("OPERATION_NOT_TRUSTED");
+  });
+});
