@@ -12,8 +12,15 @@ export interface Child {
   proc: ChildProcess;
   /** Resolves with the first stdout line `pick` accepts (the child's "ready" signal). */
   ready: Promise<unknown>;
-  /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
-  stop(graceMs?: number): Promise<void>;
+  /** SIGTERM, then SIGKILL if it has not exited after `graceMs`; says how it ended. */
+  stop(graceMs?: number): Promise<ChildExit | null>;
+}
+
+export interface ChildExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** From SIGTERM to exit: a clean shutdown is quick and exits 0. */
+  stopMs: number;
 }
 
 export interface SpawnOptions {
@@ -70,20 +77,19 @@ export function spawnNode(opts: SpawnOptions): Child {
     );
   });
   ready.catch(() => {}); // the caller awaits it; this only stops an unhandled rejection if it never does
-  const exited = new Promise<void>((resolve) => {
-    if (proc.exitCode !== null || proc.signalCode !== null) resolve();
-    else proc.once("exit", () => resolve());
-  });
+  const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
   return {
     name: opts.name,
     proc,
     ready,
     async stop(graceMs = 5_000) {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      if (proc.exitCode !== null || proc.signalCode !== null) return null;
+      const t0 = Date.now();
       proc.kill("SIGTERM");
       const timer = setTimeout(() => proc.kill("SIGKILL"), graceMs);
       await exited;
       clearTimeout(timer);
+      return { code: proc.exitCode, signal: proc.signalCode, stopMs: Date.now() - t0 };
     },
   };
 }
@@ -97,6 +103,21 @@ function isLoud(line: string): boolean {
     return true;
   }
 }
+
+/** CPU time (user + system) a live process has used so far, in ms, from /proc (null elsewhere). */
+export function cpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    // Fields after the parenthesised command name, which may itself hold spaces: utime and stime are 14 and 15.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+/** USER_HZ: 100 on every Linux the bench runs on (getconf CLK_TCK). */
+const CLOCK_TICKS = 100;
 
 /** Resident set size of a live process in MiB, from /proc (Linux only; null elsewhere). */
 export function rssMiB(pid: number | undefined): number | null {

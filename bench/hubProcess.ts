@@ -1,0 +1,100 @@
+// The servers `npm run bench -- gateway` measures, each a child process: the hub as
+// `npm start` runs it, and the stock Apollo gateway over the hub's subgraphs.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Cleanup } from "./cleanup.js";
+import { createBenchDatabase } from "./database.js";
+import { spawnNode, type Child, type ChildExit } from "./children.js";
+
+export interface HubReady {
+  url: string;
+  subgraphs: Record<string, string>;
+}
+
+export interface HubProcess {
+  child: Child;
+  ready: HubReady;
+  startSec: number;
+  /** How the hub ended when cleanup stopped it (filled in by cleanup). */
+  exit: { value: ChildExit | null };
+}
+
+export interface HubProcessOptions {
+  store: "postgres" | "embedded";
+  seedPerCity: number;
+  /** Directory for `node --cpu-prof` output of the hub, or "" for none. */
+  cpuProfDir: string;
+  /** Sent as `Authorization: Bearer` by the bench; without one the hub runs with HUB_AUTH=off. */
+  token?: string;
+}
+
+const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+export async function startHubProcess(opts: HubProcessOptions, cleanup: Cleanup): Promise<HubProcess> {
+  const dataDir = await mkdtemp(join(tmpdir(), "hub-bench-"));
+  cleanup.add("remove data dir", () => rm(dataDir, { recursive: true, force: true }));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    HUB_DATA_DIR: dataDir,
+    HUB_SEED_PER_CITY: String(opts.seedPerCity),
+    // info, not warn: the subgraph URLs are only in the "hub ready" info line.
+    LOG_LEVEL: "info",
+  };
+  // Local trials' mode where the hub has partner auth: every request acts as one partner
+  // without personal:read, so answers stay masked. Ignored by a hub without auth.
+  if (!opts.token) env.HUB_AUTH = "off";
+  delete env.DATABASE_URL; // embedded means embedded, whatever the caller's shell has
+  if (opts.store === "postgres") {
+    const db = await createBenchDatabase();
+    cleanup.add(`drop database ${db.name}`, db.drop);
+    env.DATABASE_URL = db.url;
+    log(`database ${db.name}`);
+  }
+
+  log(`starting hub (${opts.store}, ${opts.seedPerCity} enterprises per city)`);
+  const started = Date.now();
+  const child = spawnNode({
+    name: "hub",
+    script: "scripts/start.ts",
+    env,
+    nodeArgs: opts.cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", opts.cpuProfDir] : [],
+    pick: (line) => {
+      if (!line.startsWith("{")) return undefined;
+      const rec = JSON.parse(line) as { msg?: string; url?: string; subgraphs?: Record<string, string> };
+      return rec.msg === "hub ready" && rec.url && rec.subgraphs ? ({ url: rec.url, subgraphs: rec.subgraphs } satisfies HubReady) : undefined;
+    },
+  });
+  const exit: HubProcess["exit"] = { value: null };
+  // A profile is written only on a normal exit: give the hub time to exit by itself.
+  cleanup.add("stop hub", async () => {
+    exit.value = await child.stop(opts.cpuProfDir ? 15_000 : 5_000);
+  });
+  const ready = (await child.ready) as HubReady;
+  const startSec = (Date.now() - started) / 1000;
+  log(`hub ready in ${startSec} s: ${ready.url}`);
+  return { child, ready, startSec, exit };
+}
+
+/** The stock gateway over the hub's subgraphs, or the reason it could not start. */
+export async function startStockGateway(subgraphs: Record<string, string>, cleanup: Cleanup): Promise<{ child: Child; url: string } | { problem: string }> {
+  const child = spawnNode({
+    name: "stock",
+    script: "bench/stockGateway.ts",
+    env: { ...process.env, BENCH_SUBGRAPHS: Object.entries(subgraphs).map(([n, u]) => `${n}=${u}`).join(","), PORT: "0" },
+    pick: (line) => (line.startsWith('{"stockGateway"') ? (JSON.parse(line) as { stockGateway: string }).stockGateway : undefined),
+    timeoutMs: 60_000,
+  });
+  cleanup.add("stop stock gateway", async () => void (await child.stop()));
+  try {
+    const url = (await child.ready) as string;
+    log(`stock gateway ready: ${url}`);
+    return { child, url };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    log(`stock gateway did not start: ${message}`);
+    return { problem: `did not start: ${message.slice(0, 600)}` };
+  }
+}
