@@ -19,6 +19,8 @@ export interface HubOptions {
   seedPerCity: number;
   seed: number;
   maxPageSize: number;
+  /** Lists expiry sweep period (default hourly). */
+  sweepIntervalSeconds?: number;
   auth: AuthConfig;
   limits: GatewayLimits;
   introspection?: boolean;
@@ -35,7 +37,7 @@ export interface RunningHub {
 
 export function hubOptionsFromConfig(cfg: HubConfig, store: StoreLocation): HubOptions {
   return {
-    store, port: cfg.PORT, host: cfg.HOST, seedPerCity: cfg.HUB_SEED_PER_CITY, seed: cfg.HUB_SEED, maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
+    store, port: cfg.PORT, host: cfg.HOST, seedPerCity: cfg.HUB_SEED_PER_CITY, seed: cfg.HUB_SEED, maxPageSize: cfg.HUB_MAX_PAGE_SIZE, sweepIntervalSeconds: cfg.HUB_SWEEP_INTERVAL_SECONDS,
     auth: authConfigFromConfig(cfg), limits: gatewayLimitsFromConfig(cfg), introspection: cfg.HUB_INTROSPECTION,
   };
 }
@@ -57,8 +59,11 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       logger.info(summary, "demo data ready");
     }
     const gatewaySecret = randomBytes(32).toString("base64url");
-    const modules = subgraphModules({ HUB_MAX_PAGE_SIZE: opts.maxPageSize });
     const subgraphs: Record<string, RunningService> = {};
+    const modules = subgraphModules(
+      { HUB_MAX_PAGE_SIZE: opts.maxPageSize, HUB_SWEEP_INTERVAL_SECONDS: opts.sweepIntervalSeconds ?? 3600 },
+      { gatewaySecret, enterpriseUrl: () => subgraphs.enterprise?.url },
+    );
     for (const [name, mod] of Object.entries(modules)) {
       subgraphs[name] = await startSubgraph(mod, { store, port: 0, host: "127.0.0.1", gatewaySecret, logger: logger.child({ subgraph: name }) });
       started.push(subgraphs[name]);

@@ -51,6 +51,10 @@ const schema = z
   HUB_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   /** Most operations in one batched HTTP request. */
   HUB_MAX_BATCH: z.coerce.number().int().min(1).default(10),
+  /** Lists: how often the expiry sweep runs. */
+  HUB_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(3600),
+  /** Where a separately run lists subgraph finds the enterprise subgraph (responsible persons, F19). */
+  HUB_ENTERPRISE_URL: z.string().url().optional(),
   /** Allow-list mode: a persisted-query manifest; only its operations run. */
   HUB_TRUSTED_DOCUMENTS: z.string().optional(),
 })

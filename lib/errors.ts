@@ -10,6 +10,8 @@ export type ErrorCode =
   | "RATE_LIMITED"
   | "OPERATION_NOT_TRUSTED"
   | "BAD_REQUEST"
+  | "INVALID_TRANSITION"
+  | "REPAIR_BARRED"
   | "INTERNAL_SERVER_ERROR";
 
 export function hubError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {

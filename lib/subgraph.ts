@@ -33,6 +33,8 @@ export interface SubgraphModule<TContext extends BaseContext = BaseContext> {
   resolvers: Resolvers;
   /** Adds the request-scoped pieces (DataLoaders) to the base context. */
   createContext(base: BaseContext): TContext;
+  /** Scheduled work (sweeps) started with the subgraph; returns its stop function. */
+  background?: (store: Store, logger: Logger) => () => void;
 }
 
 export function loadSchemaFile(url: URL): DocumentNode {
@@ -104,9 +106,11 @@ export async function startSubgraph<T extends BaseContext>(mod: SubgraphModule<T
   });
   const running = await listen(server, opts.port, opts.host);
   logger.info({ url: running.url }, "subgraph listening");
+  const stopBackground = mod.background?.(opts.store, logger);
   return {
     ...running,
     async close() {
+      stopBackground?.();
       await running.close();
       await apollo.stop();
     },

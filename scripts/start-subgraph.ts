@@ -8,7 +8,9 @@ import { subgraphModules } from "../subgraphs/index.js";
 import { onShutdown } from "./shutdown.js";
 
 const cfg = loadConfig();
-const modules = subgraphModules(cfg);
+// Without the shared secret no gateway can vouch for callers: every request but `_service` is refused.
+const secret = cfg.HUB_GATEWAY_SECRET ?? randomBytes(32).toString("base64url");
+const modules = subgraphModules(cfg, { gatewaySecret: secret, enterpriseUrl: () => cfg.HUB_ENTERPRISE_URL });
 const name = process.argv[2];
 const mod = name ? modules[name] : undefined;
 if (!mod) {
@@ -16,9 +18,7 @@ if (!mod) {
   process.exit(2);
 }
 const logger = createLogger(`subgraph:${name}`, cfg.LOG_LEVEL);
-// Without the shared secret no gateway is trusted with personal fields: they are masked.
-const secret = cfg.HUB_GATEWAY_SECRET ?? randomBytes(32).toString("base64url");
-if (!cfg.HUB_GATEWAY_SECRET) logger.warn("HUB_GATEWAY_SECRET not set: personal fields will be masked for every caller");
+if (!cfg.HUB_GATEWAY_SECRET) logger.warn("HUB_GATEWAY_SECRET not set: no gateway can reach this subgraph");
 const store = await openStore(storeLocationFromConfig(cfg));
 const running = await startSubgraph(mod, { store, port: cfg.SUBGRAPH_PORT, host: cfg.HOST, gatewaySecret: secret, logger });
 process.stdout.write(`${name} subgraph ready: ${running.url}\n`);

@@ -2,11 +2,29 @@ import type { HubConfig } from "../lib/config.js";
 import type { BaseContext, SubgraphModule } from "../lib/subgraph.js";
 import { enterpriseSubgraph } from "./enterprise/index.js";
 import { individualSubgraph } from "./individual/index.js";
+import { listsSubgraph } from "./lists/index.js";
+import { enterpriseResponsibleLookup } from "./lists/responsibleLookup.js";
 
-/** Every subgraph of the hub, by name: adding one is one line here. */
-export function subgraphModules(cfg: Pick<HubConfig, "HUB_MAX_PAGE_SIZE">): Record<string, SubgraphModule<BaseContext>> {
-  return {
-    enterprise: enterpriseSubgraph({ maxPageSize: cfg.HUB_MAX_PAGE_SIZE }) as unknown as SubgraphModule<BaseContext>,
-    individual: individualSubgraph({ maxPageSize: cfg.HUB_MAX_PAGE_SIZE }) as unknown as SubgraphModule<BaseContext>,
+/** How subgraphs reach each other's public contracts (never each other's tables). */
+export interface SubgraphLinks {
+  gatewaySecret: string;
+  /** URL of the enterprise subgraph, once it runs. */
+  enterpriseUrl: () => string | undefined;
+}
+
+type Cfg = Pick<HubConfig, "HUB_MAX_PAGE_SIZE" | "HUB_SWEEP_INTERVAL_SECONDS">;
+
+/** Every subgraph of the hub, by name, in start order: adding one is one line here. */
+export function subgraphModules(cfg: Cfg, links?: SubgraphLinks): Record<string, SubgraphModule<BaseContext>> {
+  const modules = {
+    enterprise: enterpriseSubgraph({ maxPageSize: cfg.HUB_MAX_PAGE_SIZE }),
+    individual: individualSubgraph({ maxPageSize: cfg.HUB_MAX_PAGE_SIZE }),
+    lists: listsSubgraph({
+      maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
+      sweepIntervalSeconds: cfg.HUB_SWEEP_INTERVAL_SECONDS,
+      lookupResponsible: links ? enterpriseResponsibleLookup(links.enterpriseUrl, links.gatewaySecret) : undefined,
+    }),
   };
+  // Each module's context type extends BaseContext; the runner only needs the base.
+  return modules as unknown as Record<string, SubgraphModule<BaseContext>>;
 }

@@ -60,6 +60,14 @@ export function createResolvers(maxPageSize: number): Resolvers {
         return all.filter((p: AdministrativePenalty) => p.publicityUntil >= now);
       },
     },
+    MarketBanStatus: {
+      __resolveReference: (ref: { subject: string }) => ref,
+      responsiblePersonIds: async (s: { subject: string }, _: unknown, ctx: EnterpriseContext) => {
+        if (!checkUscc(s.subject).ok) return []; // a person answers for themself
+        const e = await ctx.loaders.enterprise.load(s.subject);
+        return e?.legalRepresentativeId ? [e.legalRepresentativeId] : [];
+      },
+    },
     AdministrativeLicense: { issuingCity: (l: { issuingCityCode: string }) => cityOf(l.issuingCityCode) },
     AdministrativePenalty: { issuingCity: (p: { issuingCityCode: string }) => cityOf(p.issuingCityCode) },
   };

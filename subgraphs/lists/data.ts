@@ -1,0 +1,54 @@
+import type { PrismaClient } from "../../lib/db/store.js";
+import type { ListEntry, ListEntryState, ListType, Prisma } from "../../prisma/generated/client.js";
+import { rowLoader, groupLoader } from "../../lib/loaders.js";
+import { LIVE_STATES } from "./stateMachine.js";
+
+export interface EntryFilter {
+  subject?: string;
+  types?: ListType[];
+  states?: ListEntryState[];
+  cities?: string[];
+  underObjection?: boolean;
+}
+
+function where(f: EntryFilter): Prisma.ListEntryWhereInput {
+  return {
+    subjectId: f.subject,
+    listType: f.types?.length ? { in: f.types } : undefined,
+    state: f.states?.length ? { in: f.states } : undefined,
+    issuingCityCode: f.cities?.length ? { in: f.cities } : undefined,
+    underObjection: f.underObjection,
+  };
+}
+
+/** Keyset page, newest first: `id < after`. */
+export function findEntries(prisma: PrismaClient, f: EntryFilter, take: number, before?: number): Promise<ListEntry[]> {
+  return prisma.listEntry.findMany({ where: { ...where(f), id: before !== undefined ? { lt: before } : undefined }, orderBy: { id: "desc" }, take });
+}
+
+/** Market bans in force today on any of the subjects, in every member city. */
+export function bansInForce(prisma: PrismaClient, subjects: string[], today: Date): Promise<ListEntry[]> {
+  return prisma.listEntry.findMany({
+    where: {
+      subjectId: { in: subjects },
+      listType: "MARKET_BAN",
+      state: { in: LIVE_STATES },
+      banStartsOn: { lte: today },
+      OR: [{ banEndsOn: null }, { banEndsOn: { gte: today } }],
+    },
+    orderBy: { id: "asc" },
+  });
+}
+
+export function createListLoaders(prisma: PrismaClient) {
+  return {
+    entry: rowLoader((ids: readonly number[]) => prisma.listEntry.findMany({ where: { id: { in: [...ids] } } }), (e) => e.id),
+    entriesOfSubject: groupLoader((ids: readonly string[]) => prisma.listEntry.findMany({ where: { subjectId: { in: [...ids] } }, orderBy: { id: "desc" } }), (e) => e.subjectId),
+    history: groupLoader((ids: readonly number[]) => prisma.listEntryHistory.findMany({ where: { entryId: { in: [...ids] } }, orderBy: [{ entryId: "asc" }, { seq: "asc" }] }), (h) => h.entryId),
+    objections: groupLoader((ids: readonly number[]) => prisma.objection.findMany({ where: { entryId: { in: [...ids] } }, orderBy: { id: "asc" } }), (o) => o.entryId),
+    repairs: groupLoader((ids: readonly number[]) => prisma.repairApplication.findMany({ where: { entryId: { in: [...ids] } }, orderBy: { id: "asc" } }), (r) => r.entryId),
+    interviews: groupLoader((ids: readonly number[]) => prisma.interview.findMany({ where: { entryId: { in: [...ids] } }, orderBy: { id: "asc" } }), (i) => i.entryId),
+  };
+}
+
+export type ListLoaders = ReturnType<typeof createListLoaders>;

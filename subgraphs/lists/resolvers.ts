@@ -1,0 +1,140 @@
+import { z } from "zod";
+import type { ListEntry, ListEntryHistory, Objection, RepairApplication, Interview, ListEntryState, ListType } from "../../prisma/generated/client.js";
+import type { Resolvers } from "../../lib/subgraph.js";
+import { findCity, requireCity } from "../../lib/cities.js";
+import { badInput, hubError } from "../../lib/errors.js";
+import { checkFirst, decodeCursor, toPage } from "../../lib/pagination.js";
+import { DateScalar } from "../../lib/scalars.js";
+import type { ListsContext } from "./index.js";
+import { LIST_TYPES } from "./listTypes.js";
+import { bansInForce, findEntries } from "./data.js";
+import { verifyChain } from "./history.js";
+import { recognize, subjectOf, type RecognizeInput } from "./recognition.js";
+import { transition } from "./transitions.js";
+import { advanceObjection, isOverdue, submitObjection } from "./objections.js";
+import { decideRepair, revokeRepair, submitRepair, type CommitmentInput } from "./repairs.js";
+import { recordInterview } from "./interviews.js";
+import type { Actor } from "./entryTx.js";
+
+const cityOf = (code: string) => findCity(code) ?? { code, name: code, province: "" };
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const today = () => new Date(new Date().toISOString().slice(0, 10));
+
+function entryId(raw: string, field = "id"): number {
+  if (!/^\d{1,9}$/.test(raw)) throw badInput(field, "format", `is not a list entry id (digits), got '${raw.slice(0, 40)}'`);
+  return Number(raw);
+}
+
+function actorOf(ctx: ListsContext): Actor {
+  return { sub: ctx.identity!.sub, city: ctx.identity!.city };
+}
+
+const filterSchema = z.object({
+  subject: z.string().nullish(),
+  types: z.array(z.string()).nullish(),
+  states: z.array(z.string()).nullish(),
+  cities: z.array(z.string()).nullish(),
+  underObjection: z.boolean().nullish(),
+}).nullish();
+
+interface SubjectFilterArgs { types?: ListType[] | null; states?: ListEntryState[] | null; cities?: string[] | null }
+
+async function entriesOf(subject: string, args: SubjectFilterArgs, ctx: ListsContext): Promise<ListEntry[]> {
+  for (const c of args.cities ?? []) requireCity(c, "cities");
+  const all = await ctx.loaders.entriesOfSubject.load(subject);
+  return all.filter((e) => (!args.types?.length || args.types.includes(e.listType)) && (!args.states?.length || args.states.includes(e.state)) && (!args.cities?.length || args.cities.includes(e.issuingCityCode)));
+}
+
+export function createResolvers(maxPageSize: number): Resolvers {
+  return {
+    Date: DateScalar,
+    Query: {
+      listEntry: (_: unknown, a: { id: string }, ctx: ListsContext) => ctx.loaders.entry.load(entryId(a.id)),
+      listEntries: async (_: unknown, a: { filter?: unknown; first?: number; after?: string }, ctx: ListsContext) => {
+        const f = filterSchema.parse(a.filter) ?? {};
+        for (const c of f.cities ?? []) requireCity(c, "filter.cities");
+        const first = checkFirst(a.first, maxPageSize);
+        const before = a.after ? Number(decodeCursor(a.after, (k) => /^\d{1,9}$/.test(k))) : undefined;
+        const rows = await findEntries(ctx.store.prisma, {
+          subject: f.subject ? subjectOf(f.subject, "filter.subject").id : undefined,
+          types: (f.types ?? undefined) as ListType[] | undefined, states: (f.states ?? undefined) as ListEntryState[] | undefined,
+          cities: f.cities ?? undefined, underObjection: f.underObjection ?? undefined,
+        }, first + 1, before);
+        for (const r of rows) ctx.loaders.entry.prime(r.id, r);
+        return toPage(rows, first, (e) => String(e.id));
+      },
+      marketBanStatus: (_: unknown, a: { subject: string }) => ({ subject: subjectOf(a.subject).id }),
+      verifyHistory: async (_: unknown, a: { id: string }, ctx: ListsContext) => {
+        const id = entryId(a.id);
+        const rows = await ctx.store.prisma.listEntryHistory.findMany({ where: { entryId: id }, orderBy: { seq: "asc" } });
+        if (rows.length === 0) throw hubError("NOT_FOUND", `no list entry ${id}`);
+        return { entryId: String(id), ...verifyChain(rows) };
+      },
+      listTypes: () => Object.entries(LIST_TYPES).map(([type, info]) => ({ type, ...info })),
+      objections: async (_: unknown, a: { routedToCity: string; overdueOnly?: boolean }, ctx: ListsContext) => {
+        requireCity(a.routedToCity, "routedToCity");
+        const rows = await ctx.store.prisma.objection.findMany({ where: { routedToCity: a.routedToCity }, orderBy: { id: "asc" }, take: 500 });
+        return a.overdueOnly ? rows.filter((o) => isOverdue(o)) : rows;
+      },
+      overdueRectifications: (_: unknown, a: { city: string }, ctx: ListsContext) => {
+        requireCity(a.city, "city");
+        return ctx.store.prisma.listEntry.findMany({ where: { issuingCityCode: a.city, state: "RECTIFYING", rectificationDue: { lt: today() } }, orderBy: { id: "asc" }, take: 500 });
+      },
+    },
+    Mutation: {
+      recognizeListEntry: async (_: unknown, a: { input: RecognizeInput }, ctx: ListsContext) => recognize(ctx.store.prisma, ctx.rules, actorOf(ctx), a.input, ctx.lookupResponsible),
+      transitionListEntry: (_: unknown, a: { id: string; to: ListEntryState; reason: string }, ctx: ListsContext) => transition(ctx.store.prisma, actorOf(ctx), entryId(a.id), a.to, a.reason),
+      submitObjection: (_: unknown, a: { entryId: string; applicant: string; reason: string }, ctx: ListsContext) =>
+        submitObjection(ctx.store.prisma, ctx.rules, actorOf(ctx), entryId(a.entryId, "entryId"), a.applicant, a.reason),
+      advanceObjection: (_: unknown, a: { id: string; to: string; note: string }, ctx: ListsContext) => advanceObjection(ctx.store.prisma, actorOf(ctx), entryId(a.id), a.to, a.note),
+      submitRepairApplication: (_: unknown, a: { entryId: string; commitment: CommitmentInput }, ctx: ListsContext) =>
+        submitRepair(ctx.store.prisma, ctx.rules, actorOf(ctx), entryId(a.entryId, "entryId"), a.commitment),
+      decideRepairApplication: (_: unknown, a: { id: string; decision: string; reason: string }, ctx: ListsContext) => decideRepair(ctx.store.prisma, actorOf(ctx), entryId(a.id), a.decision, a.reason),
+      revokeRepair: (_: unknown, a: { id: string; reason: string }, ctx: ListsContext) => revokeRepair(ctx.store.prisma, actorOf(ctx), entryId(a.id), a.reason),
+      recordInterview: (_: unknown, a: { entryId: string; interviewedOn: string; interviewee: string; notes: string }, ctx: ListsContext) =>
+        recordInterview(ctx.store.prisma, actorOf(ctx), entryId(a.entryId, "entryId"), a.interviewedOn, a.interviewee, a.notes),
+    },
+    Enterprise: { listEntries: (e: { uscc: string }, a: SubjectFilterArgs, ctx: ListsContext) => entriesOf(e.uscc, a, ctx) },
+    Individual: { listEntries: (i: { idNumber: string }, a: SubjectFilterArgs, ctx: ListsContext) => entriesOf(i.idNumber, a, ctx) },
+    ListSubject: { __resolveType: (s: { __typename: string }) => s.__typename },
+    MarketBanStatus: {
+      __resolveReference: (ref: { subject: string; responsiblePersonIds?: string[] }) => ref,
+      bans: (s: { subject: string; responsiblePersonIds?: string[] }, _: unknown, ctx: ListsContext) => bansInForce(ctx.store.prisma, [s.subject, ...(s.responsiblePersonIds ?? [])], today()),
+      banned: async (s: { subject: string; responsiblePersonIds?: string[] }, _: unknown, ctx: ListsContext) =>
+        (await bansInForce(ctx.store.prisma, [s.subject, ...(s.responsiblePersonIds ?? [])], today())).length > 0,
+    },
+    ListEntry: {
+      __resolveReference: (ref: { id: string }, ctx: ListsContext) => ctx.loaders.entry.load(entryId(ref.id)),
+      id: (e: ListEntry) => String(e.id),
+      subject: (e: ListEntry) => (e.subjectKind === "ENTERPRISE" ? { __typename: "Enterprise", uscc: e.subjectId } : { __typename: "Individual", idNumber: e.subjectId }),
+      issuingCity: (e: ListEntry) => cityOf(e.issuingCityCode),
+      basis: (e: ListEntry) => ({ type: e.basisType, referenceNumber: e.basisNumber, decidedOn: e.basisDate }),
+      recognisedAt: (e: ListEntry) => e.recognisedAt.toISOString(),
+      linkedEntry: (e: ListEntry, _: unknown, ctx: ListsContext) => (e.linkedEntryId ? ctx.loaders.entry.load(e.linkedEntryId) : null),
+      history: (e: ListEntry, _: unknown, ctx: ListsContext) => ctx.loaders.history.load(e.id),
+      objections: (e: ListEntry, _: unknown, ctx: ListsContext) => ctx.loaders.objections.load(e.id),
+      repairApplications: (e: ListEntry, _: unknown, ctx: ListsContext) => ctx.loaders.repairs.load(e.id),
+      interviews: (e: ListEntry, _: unknown, ctx: ListsContext) => ctx.loaders.interviews.load(e.id),
+    },
+    HistoryRecord: { actor: (h: ListEntryHistory) => h.actorSub, actorCity: (h: ListEntryHistory) => cityOf(h.actorCity), at: (h: ListEntryHistory) => h.at.toISOString() },
+    Objection: {
+      id: (o: Objection) => String(o.id),
+      entry: (o: Objection, _: unknown, ctx: ListsContext) => ctx.loaders.entry.load(o.entryId),
+      routedToCity: (o: Objection) => cityOf(o.routedToCity),
+      filedByCity: (o: Objection) => cityOf(o.filedByCity),
+      submittedAt: (o: Objection) => iso(o.submittedAt),
+      acceptDueAt: (o: Objection) => iso(o.acceptDueAt),
+      resultDueAt: (o: Objection) => iso(o.resultDueAt),
+      overdue: (o: Objection) => isOverdue(o),
+    },
+    RepairApplication: {
+      id: (r: RepairApplication) => String(r.id),
+      entry: (r: RepairApplication, _: unknown, ctx: ListsContext) => ctx.loaders.entry.load(r.entryId),
+      commitment: (r: RepairApplication) => ({ text: r.commitmentText, signatory: r.commitmentSignatory, signedOn: r.commitmentSignedOn }),
+      filedByCity: (r: RepairApplication) => cityOf(r.filedByCity),
+      submittedAt: (r: RepairApplication) => iso(r.submittedAt),
+      decidedAt: (r: RepairApplication) => iso(r.decidedAt),
+    },
+    Interview: { id: (i: Interview) => String(i.id), actorCity: (i: Interview) => cityOf(i.actorCity) },
+  };
+}
