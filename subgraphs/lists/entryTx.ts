@@ -1,6 +1,6 @@
 import type { Prisma, ListEntry, ListEntryState } from "../../prisma/generated/client.js";
 import { hubError } from "../../lib/errors.js";
-import { checkTransition, LIVE_STATES, type Mover } from "./stateMachine.js";
+import { checkTransition, type Mover } from "./stateMachine.js";
 import { appendHistory } from "./history.js";
 import { recordEvent } from "./outbox.js";
 
@@ -34,14 +34,11 @@ export async function moveEntry(tx: Tx, entry: ListEntry, to: ListEntryState, by
   const updated = await tx.listEntry.update({ where: { id: entry.id }, data: { state: to, version: { increment: 1 } } });
   await appendHistory(tx, { entryId: entry.id, action: `STATE_${to}`, fromState: entry.state, toState: to, actorSub: actor.sub, actorCity: actor.city, reason });
   await recordEvent(tx, "ListEntryChanged", entry.id, entry.issuingCityCode, { id: entry.id, from: entry.state, to, reason, listType: entry.listType });
-  if (entry.linkedEntryId === null && to !== "PUBLISHED" && to !== "UNDER_OBJECTION" && to !== "RECTIFYING") {
-    const linked = await tx.listEntry.findMany({ where: { linkedEntryId: entry.id, state: { in: LIVE_STATES } } });
-    for (const person of linked) {
-      await tx.$queryRaw`SELECT id FROM lists.list_entry WHERE id = ${person.id} FOR UPDATE`;
-      if (to === "REPAIRED" || to === "EXITED" || to === "REVOKED" || to === "EXPIRED") {
-        await moveEntry(tx, person, to, by, actor, `${reason} (follows enterprise entry ${entry.id})`);
-      }
-    }
+  // Entries extended to responsible persons (F19) mirror the enterprise entry they follow.
+  const linked = await tx.listEntry.findMany({ where: { linkedEntryId: entry.id, state: entry.state } });
+  for (const person of linked) {
+    await tx.$queryRaw`SELECT id FROM lists.list_entry WHERE id = ${person.id} FOR UPDATE`;
+    await moveEntry(tx, person, to, by, actor, `${reason} (follows enterprise entry ${entry.id})`);
   }
   return updated;
 }

@@ -1,0 +1,230 @@
+import { describe, it, expect, beforeAll, afterAll } from "@jest/globals";
+import { startTestHub, type TestHub, type TokenClaims } from "./support.js";
+import { expireDue } from "../subgraphs/lists/transitions.js";
+import { usccCheckChar } from "../lib/ids/index.js";
+
+const YULIN: TokenClaims = { city: "610800", sub: "yulin-credit", scopes: ["credit:read", "lists:write"] };
+const YINCHUAN: TokenClaims = { city: "640100", sub: "yinchuan-credit", scopes: ["credit:read", "lists:write"] };
+const LANZHOU: TokenClaims = { city: "620100", sub: "lanzhou-credit", scopes: ["credit:read", "lists:write"] };
+
+const ENTRY = `id state listType severity publicityUntil earliestRepairOn ruleVersion underObjection issuingCity { code } basis { type referenceNumber decidedOn }`;
+const RECOGNIZE = `mutation($input: RecognizeListEntryInput!) { recognizeListEntry(input: $input) { ${ENTRY} } }`;
+const MOVE = `mutation($id: ID!, $to: ListEntryState!, $reason: String!) { transitionListEntry(id: $id, to: $to, reason: $reason) { id state } }`;
+
+interface Entry { id: string; state: string; publicityUntil: string | null; earliestRepairOn: string | null; ruleVersion: string | null; underObjection: boolean }
+
+describe("lists through the gateway", () => {
+  let hub: TestHub;
+  let firms: Array<{ uscc: string; legalRepresentativeId: string | null; registeredCityCode: string }>;
+  let seq = 0;
+
+  const basis = (decidedOn = "2026-05-10") => ({ type: "ADMINISTRATIVE_PENALTY", referenceNumber: `榆市监罚〔2026〕${++seq}号`, decidedOn });
+  async function recognize(subject: string, extra: Record<string, unknown> = {}, as: TokenClaims = YULIN): Promise<Entry> {
+    const r = await hub.query<{ recognizeListEntry: Entry }>(RECOGNIZE, { input: { subject, listType: "SERIOUS_DISHONESTY", field: "市场监管", authority: "榆林市市场监督管理局", basis: basis(), severity: "SERIOUS", ...extra } }, { as });
+    expect(r.errors).toBeUndefined();
+    return r.data!.recognizeListEntry;
+  }
+  const move = (id: string, to: string, as: TokenClaims = YULIN) => hub.query<{ transitionListEntry: { state: string } }>(MOVE, { id, to, reason: `test move to ${to}` }, { as });
+
+  beforeAll(async () => {
+    hub = await startTestHub("postgres", 6, 21);
+    firms = await hub.store.prisma.enterprise.findMany({ where: { legalRepresentativeId: { not: null } }, orderBy: { uscc: "asc" }, take: 20 });
+  }, 120_000);
+  afterAll(async () => {
+    await hub?.stop();
+  });
+
+  it("recognises an entry with periods from the rule version of its decision date", async () => {
+    const e = await recognize(firms[0].uscc);
+    expect(e).toMatchObject({ state: "RECOGNISED", ruleVersion: "NDRC-2025-36", earliestRepairOn: "2027-05-10", publicityUntil: "2029-05-10", underObjection: false });
+    const old = await recognize(firms[1].uscc, { basis: basis("2024-01-10"), severity: "GENERAL" });
+    expect(old).toMatchObject({ ruleVersion: "NDRC-2023-58", earliestRepairOn: "2024-04-10", publicityUntil: "2027-01-10" });
+  });
+
+  it.each([
+    ["without a basis reference", { basis: { type: "ARBITRATION", referenceNumber: " ", decidedOn: "2026-05-01" } }, "BAD_USER_INPUT", "reference number"],
+    ["without a severity", { severity: null }, "BAD_USER_INPUT", "severity"],
+    ["with an invalid subject", { subject: "91110000600037341N" }, "BAD_USER_INPUT", "ID number"],
+  ])("refuses recognition %s", async (_l, patch, code, text) => {
+    const r = await hub.query(RECOGNIZE, { input: { subject: firms[2].uscc, listType: "SERIOUS_DISHONESTY", field: "税务", authority: "榆林市税务局", basis: basis(), severity: "SERIOUS", ...patch } }, { as: YULIN });
+    expect(r.errors![0].extensions?.code).toBe(code);
+    expect(r.errors![0].message).toContain(text);
+  });
+
+  it("refuses writes without lists:write", async () => {
+    const r = await hub.query(RECOGNIZE, { input: { subject: firms[2].uscc, listType: "KEY_ATTENTION", field: "税务", authority: "x", basis: basis(), severity: "MINOR" } }, { as: { city: "610800" } });
+    expect(r.errors![0].extensions?.code).toBe("FORBIDDEN");
+    expect(r.errors![0].message).toContain("lists:write");
+  });
+
+  it("extends an enterprise's listing to its legal representative (F19)", async () => {
+    const firm = firms[3];
+    const e = await recognize(firm.uscc);
+    const linked = await hub.store.prisma.listEntry.findMany({ where: { linkedEntryId: Number(e.id) } });
+    expect(linked).toHaveLength(1);
+    expect(linked[0]).toMatchObject({ subjectId: firm.legalRepresentativeId, responsibleRole: "法定代表人", subjectKind: "INDIVIDUAL" });
+    const r = await hub.query<{ enterprise: { legalRepresentative: { listEntries: Array<{ responsibleRole: string; linkedEntry: { id: string } }> } } }>(
+      `{ enterprise(uscc: "${firm.uscc}") { legalRepresentative { listEntries { responsibleRole linkedEntry { id } } } } }`);
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.enterprise.legalRepresentative.listEntries).toEqual([{ responsibleRole: "法定代表人", linkedEntry: { id: e.id } }]);
+  });
+
+  it("walks RECOGNISED → PUBLISHED → UNDER_OBJECTION → RECTIFYING → EXITED, and RECOGNISED → REVOKED", async () => {
+    const e = await recognize(firms[4].uscc);
+    for (const to of ["PUBLISHED", "UNDER_OBJECTION", "RECTIFYING", "EXITED"]) {
+      const r = await move(e.id, to);
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.transitionListEntry.state).toBe(to);
+    }
+    const again = await move(e.id, "PUBLISHED");
+    expect(again.errors![0].extensions).toMatchObject({ code: "INVALID_TRANSITION", currentState: "EXITED", allowed: [] });
+    const w = await recognize(firms[5].uscc);
+    expect((await move(w.id, "REVOKED")).data!.transitionListEntry.state).toBe("REVOKED");
+    const linked = await hub.store.prisma.listEntry.findMany({ where: { linkedEntryId: Number(w.id) } });
+    expect(linked.map((l) => l.state)).toEqual(["REVOKED"]);
+  });
+
+  it.each(["RECTIFYING", "REPAIRED", "EXPIRED", "EXITED"])("refuses RECOGNISED → %s with the allowed moves named", async (to) => {
+    const e = await recognize(firms[6].uscc, { basis: basis("2026-06-0" + ((seq % 9) + 1)) });
+    const r = await move(e.id, to);
+    expect(r.errors![0].extensions).toMatchObject({ code: "INVALID_TRANSITION", currentState: "RECOGNISED" });
+    expect(r.errors![0].message).toContain("allowed from RECOGNISED: PUBLISHED, REVOKED");
+  });
+
+  it("lets only the recognising city move its entries", async () => {
+    const e = await recognize(firms[7].uscc);
+    const r = await move(e.id, "PUBLISHED", YINCHUAN);
+    expect(r.errors![0].extensions?.code).toBe("FORBIDDEN");
+    expect(r.errors![0].message).toContain("610800");
+    expect((await hub.store.prisma.listEntry.findUniqueOrThrow({ where: { id: Number(e.id) } })).state).toBe("RECOGNISED");
+  });
+
+  it("lets exactly one of two concurrent moves of one entry win", async () => {
+    const e = await recognize(firms[8].uscc);
+    await move(e.id, "PUBLISHED");
+    const outbox = await hub.store.prisma.listOutbox.count({ where: { entryId: Number(e.id) } });
+    const [a, b] = await Promise.all([move(e.id, "RECTIFYING"), move(e.id, "RECTIFYING")]);
+    const wins = [a, b].filter((r) => !r.errors);
+    const losses = [a, b].filter((r) => r.errors);
+    expect(wins).toHaveLength(1);
+    expect(losses[0].errors![0].extensions?.code).toBe("INVALID_TRANSITION");
+    expect(await hub.store.prisma.listOutbox.count({ where: { entryId: Number(e.id) } })).toBe(outbox + 1);
+  });
+
+  it("runs an objection from 申请 to 更新, flagging the entry in every city while open", async () => {
+    const e = await recognize(firms[9].uscc);
+    await move(e.id, "PUBLISHED");
+    const sub = await hub.query<{ submitObjection: { id: string; step: string; routedToCity: { code: string } } }>(
+      `mutation { submitObjection(entryId: "${e.id}", applicant: "企业法务部", reason: "处罚决定已被复议撤销") { id step routedToCity { code } } }`, undefined, { as: LANZHOU });
+    expect(sub.data!.submitObjection).toMatchObject({ step: "SUBMITTED", routedToCity: { code: "610800" } });
+    const id = sub.data!.submitObjection.id;
+    const adv = (to: string, as: TokenClaims = YULIN) => hub.query<{ advanceObjection: { step: string } }>(`mutation { advanceObjection(id: "${id}", to: ${to}, note: "处理意见") { step } }`, undefined, { as });
+    expect((await adv("ACCEPTED", LANZHOU)).errors![0].extensions?.code).toBe("FORBIDDEN");
+    expect((await adv("UPHELD")).errors![0].extensions?.code).toBe("INVALID_TRANSITION");
+    await adv("ACCEPTED");
+    const flagged = await hub.query<{ listEntry: { underObjection: boolean } }>(`{ listEntry(id: "${e.id}") { underObjection } }`, undefined, { as: { city: "150100" } });
+    expect(flagged.data!.listEntry.underObjection).toBe(true);
+    await adv("VERIFYING");
+    await adv("UPHELD");
+    await adv("UPDATED");
+    const after = await hub.query<{ listEntry: { underObjection: boolean; state: string; objections: Array<{ step: string }> } }>(`{ listEntry(id: "${e.id}") { underObjection state objections { step } } }`);
+    expect(after.data!.listEntry).toEqual({ underObjection: false, state: "PUBLISHED", objections: [{ step: "UPDATED" }] });
+  });
+
+  it("repairs an entry with a commitment, revokes the repair for fraud and bars a new one for 3 years", async () => {
+    const e = await recognize(firms[10].uscc, { basis: basis("2024-01-10"), severity: "GENERAL" });
+    await move(e.id, "PUBLISHED");
+    const commitment = { text: "本企业承诺已纠正失信行为并消除不良影响，如有虚假愿承担责任。", signatory: "张三", signedOn: "2026-11-01" };
+    const submit = () => hub.query<{ submitRepairApplication: { id: string; status: string } }>(
+      `mutation($c: CommitmentInput!) { submitRepairApplication(entryId: "${e.id}", commitment: $c) { id status } }`, { c: commitment }, { as: YINCHUAN });
+    const app = await submit();
+    expect(app.data!.submitRepairApplication.status).toBe("SUBMITTED");
+    const rid = app.data!.submitRepairApplication.id;
+    const decide = (d: string, as: TokenClaims = YULIN) => hub.query<{ decideRepairApplication: { status: string } }>(`mutation { decideRepairApplication(id: "${rid}", decision: ${d}, reason: "材料齐全") { status } }`, undefined, { as });
+    expect((await decide("CONFIRM")).errors![0].extensions?.code).toBe("INVALID_TRANSITION");
+    expect((await decide("ACCEPT", YINCHUAN)).errors![0].extensions?.code).toBe("FORBIDDEN");
+    await decide("ACCEPT");
+    expect((await decide("CONFIRM")).data!.decideRepairApplication.status).toBe("CONFIRMED");
+    expect((await hub.store.prisma.listEntry.findMany({ where: { OR: [{ id: Number(e.id) }, { linkedEntryId: Number(e.id) }] } })).map((x) => x.state)).toEqual(["REPAIRED", "REPAIRED"]);
+
+    const revoke = await hub.query<{ revokeRepair: { status: string } }>(`mutation { revokeRepair(id: "${rid}", reason: "承诺书内容虚假") { status } }`, undefined, { as: YULIN });
+    expect(revoke.data!.revokeRepair.status).toBe("REVOKED");
+    expect((await hub.store.prisma.listEntry.findUniqueOrThrow({ where: { id: Number(e.id) } })).state).toBe("PUBLISHED");
+    const barred = await submit();
+    const today = new Date().toISOString().slice(0, 10);
+    const possible = `${Number(today.slice(0, 4)) + 3}${today.slice(4)}`;
+    expect(barred.errors![0].extensions).toMatchObject({ code: "REPAIR_BARRED", possibleOn: possible });
+    expect(barred.errors![0].message).toContain(possible);
+  });
+
+  it("refuses a repair before the minimum publicity period has passed, naming the date", async () => {
+    const e = await recognize(firms[11].uscc);
+    const r = await hub.query(`mutation($c: CommitmentInput!) { submitRepairApplication(entryId: "${e.id}", commitment: $c) { id } }`,
+      { c: { text: "本企业承诺已纠正失信行为并消除不良影响。", signatory: "李四", signedOn: "2026-11-01" } }, { as: YULIN });
+    expect(r.errors![0].message).toContain("2027-05-10");
+  });
+
+  it("reports a person banned in 榆林 who becomes legal representative of a new firm in 银川", async () => {
+    const person = firms[12].legalRepresentativeId!;
+    const ban = await hub.query<{ recognizeListEntry: { id: string } }>(RECOGNIZE, {
+      input: { subject: person, listType: "MARKET_BAN", field: "证券期货", authority: "榆林市市场监督管理局", basis: basis("2026-02-01"), severity: "SERIOUS", banEndsOn: null, banScope: ["担任企业高管"] },
+    }, { as: YULIN });
+    expect(ban.errors).toBeUndefined();
+    const template = await hub.store.prisma.enterprise.findUniqueOrThrow({ where: { uscc: firms[13].uscc } });
+    const newFirm = "91640100MA7YRD2N5" + usccCheckChar("91640100MA7YRD2N5");
+    await hub.store.prisma.enterprise.create({ data: { ...template, uscc: newFirm, name: "银川新创科技有限公司", registeredCityCode: "640100", legalRepresentativeId: person, createdAt: undefined, updatedAt: undefined } });
+    const r = await hub.query<{ marketBanStatus: { banned: boolean; bans: Array<{ issuingCity: { code: string }; banScope: string[]; subject: { idNumber?: string } }> } }>(
+      `{ marketBanStatus(subject: "${newFirm}") { banned bans { issuingCity { code } banScope banEndsOn subject { ... on Individual { idNumber } } } } }`);
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.marketBanStatus.banned).toBe(true);
+    expect(r.data!.marketBanStatus.bans).toHaveLength(1);
+    expect(r.data!.marketBanStatus.bans[0]).toMatchObject({ issuingCity: { code: "610800" }, banScope: ["担任企业高管"] });
+    expect(r.data!.marketBanStatus.bans[0].subject.idNumber).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
+    const clean = await hub.query<{ marketBanStatus: { banned: boolean } }>(`{ marketBanStatus(subject: "${firms[14].uscc}") { banned } }`);
+    expect(clean.data!.marketBanStatus.banned).toBe(false);
+  });
+
+  it("detects a history row edited in SQL", async () => {
+    const e = await recognize(firms[15].uscc);
+    await move(e.id, "PUBLISHED");
+    const ok = await hub.query<{ verifyHistory: { valid: boolean; records: number } }>(`{ verifyHistory(id: "${e.id}") { valid records } }`);
+    expect(ok.data!.verifyHistory).toEqual({ valid: true, records: 2 });
+    await hub.store.prisma.$executeRawUnsafe(`UPDATE lists.list_entry_history SET reason = 'nothing happened' WHERE entry_id = ${Number(e.id)} AND seq = 1`);
+    const bad = await hub.query<{ verifyHistory: { valid: boolean; brokenAtSeq: number; problem: string } }>(`{ verifyHistory(id: "${e.id}") { valid brokenAtSeq problem } }`);
+    expect(bad.data!.verifyHistory).toMatchObject({ valid: false, brokenAtSeq: 1 });
+    expect(bad.data!.verifyHistory.problem).toContain("hash");
+  });
+
+  it("expires entries whose publicity has ended, once", async () => {
+    const e = await recognize(firms[16].uscc, { basis: basis("2021-03-01"), severity: "SERIOUS" });
+    expect(e.publicityUntil).toBe("2024-03-01");
+    expect(await expireDue(hub.store.prisma)).toBeGreaterThanOrEqual(1);
+    expect((await hub.store.prisma.listEntry.findUniqueOrThrow({ where: { id: Number(e.id) } })).state).toBe("EXPIRED");
+    expect(await expireDue(hub.store.prisma)).toBe(0);
+  });
+
+  it("records interviews from the recognising city only", async () => {
+    const e = await recognize(firms[17].uscc);
+    const q = `mutation { recordInterview(entryId: "${e.id}", interviewedOn: "2026-11-20", interviewee: "法定代表人", notes: "限期整改") { id actorCity { code } } }`;
+    expect((await hub.query(q, undefined, { as: YINCHUAN })).errors![0].extensions?.code).toBe("FORBIDDEN");
+    const r = await hub.query<{ recordInterview: { actorCity: { code: string } } }>(q, undefined, { as: YULIN });
+    expect(r.data!.recordInterview.actorCity.code).toBe("610800");
+  });
+
+  it("pages list entries newest first with keyset cursors and filters by city", async () => {
+    const q = `query($after: String) { listEntries(filter: { cities: ["610800"] }, first: 5, after: $after) { edges { node { id issuingCity { code } } } pageInfo { hasNextPage endCursor } } }`;
+    const ids: number[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const r: { data?: { listEntries: { edges: Array<{ node: { id: string; issuingCity: { code: string } } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } } | null } = await hub.query(q, { after });
+      for (const edge of r.data!.listEntries.edges) {
+        expect(edge.node.issuingCity.code).toBe("610800");
+        ids.push(Number(edge.node.id));
+      }
+      if (!r.data!.listEntries.pageInfo.hasNextPage) break;
+      after = r.data!.listEntries.pageInfo.endCursor;
+    }
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    expect(ids.length).toBe(await hub.store.prisma.listEntry.count({ where: { issuingCityCode: "610800" } }));
+  });
+});
