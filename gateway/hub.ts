@@ -7,6 +7,8 @@ import type { RunningService } from "../lib/http.js";
 import { subgraphModules } from "../subgraphs/index.js";
 import { seedStore } from "../prisma/seed/load.js";
 import { partnerCities } from "../lib/cities.js";
+import { seedListsDemo } from "../subgraphs/lists/demo.js";
+import { loadRules } from "../subgraphs/lists/rules/index.js";
 import { composeSupergraph } from "./compose.js";
 import { startGateway, gatewayLimitsFromConfig, type GatewayLimits } from "./index.js";
 import { authConfigFromConfig, type AuthConfig } from "./auth.js";
@@ -56,7 +58,8 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       const enterprises = opts.seedPerCity * partnerCities().length;
       logger.info({ enterprises, seed: opts.seed }, "empty store: generating demo data");
       const summary = await seedStore(store.prisma, { enterprises, seed: opts.seed });
-      logger.info(summary, "demo data ready");
+      const lists = await seedListsDemo(store.prisma, loadRules(), { seed: opts.seed, enterprises });
+      logger.info({ ...summary, listEntries: lists }, "demo data ready");
     }
     const gatewaySecret = randomBytes(32).toString("base64url");
     const subgraphs: Record<string, RunningService> = {};
