@@ -24,6 +24,8 @@ function purposeOf(req: IncomingMessage): string | undefined {
     throw badInput("X-Hub-Purpose", "encoding", "must be percent-encoded UTF-8 (encodeURIComponent)");
   }
   if (text.length < 2 || text.length > 200) throw badInput("X-Hub-Purpose", "length", "state the purpose in 2 to 200 characters");
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(text)) throw badInput("X-Hub-Purpose", "characters", "must not contain control characters");
   return text;
 }
 

@@ -12,6 +12,8 @@ import { loadRules } from "../subgraphs/lists/rules/index.js";
 import { composeSupergraph } from "./compose.js";
 import { startGateway, gatewayLimitsFromConfig, type GatewayLimits } from "./index.js";
 import { authConfigFromConfig, type AuthConfig } from "./auth.js";
+import { createEventBus } from "../lib/events/index.js";
+import type { EventBus } from "../lib/events/types.js";
 
 export interface HubOptions {
   store: StoreLocation;
@@ -25,6 +27,8 @@ export interface HubOptions {
   sweepIntervalSeconds?: number;
   auth: AuthConfig;
   limits: GatewayLimits;
+  /** Event bus settings (NATS, Redis, or in-process) and the per-subscriber queue bound. */
+  events?: { redisUrl?: string; natsUrl?: string; maxQueue: number };
   introspection?: boolean;
   logger?: Logger;
 }
@@ -32,6 +36,7 @@ export interface HubOptions {
 export interface RunningHub {
   url: string;
   store: Store;
+  bus: EventBus;
   gateway: RunningService;
   subgraphs: Record<string, RunningService>;
   close(): Promise<void>;
@@ -41,6 +46,7 @@ export function hubOptionsFromConfig(cfg: HubConfig, store: StoreLocation): HubO
   return {
     store, port: cfg.PORT, host: cfg.HOST, seedPerCity: cfg.HUB_SEED_PER_CITY, seed: cfg.HUB_SEED, maxPageSize: cfg.HUB_MAX_PAGE_SIZE, sweepIntervalSeconds: cfg.HUB_SWEEP_INTERVAL_SECONDS,
     auth: authConfigFromConfig(cfg), limits: gatewayLimitsFromConfig(cfg), introspection: cfg.HUB_INTROSPECTION,
+    events: { redisUrl: cfg.REDIS_URL, natsUrl: cfg.NATS_URL, maxQueue: cfg.HUB_SUBSCRIBER_QUEUE },
   };
 }
 
@@ -52,6 +58,8 @@ export function hubOptionsFromConfig(cfg: HubConfig, store: StoreLocation): HubO
 export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const logger = opts.logger ?? createLogger("hub");
   const store = await openStore(opts.store);
+  const events = opts.events ?? { maxQueue: 1000 };
+  const bus = await createEventBus({ redisUrl: events.redisUrl, natsUrl: events.natsUrl });
   const started: RunningService[] = [];
   try {
     if (opts.seedPerCity > 0 && (await store.prisma.enterprise.count()) === 0) {
@@ -65,7 +73,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     const subgraphs: Record<string, RunningService> = {};
     const modules = subgraphModules(
       { HUB_MAX_PAGE_SIZE: opts.maxPageSize, HUB_SWEEP_INTERVAL_SECONDS: opts.sweepIntervalSeconds ?? 3600 },
-      { gatewaySecret, enterpriseUrl: () => subgraphs.enterprise?.url },
+      { gatewaySecret, enterpriseUrl: () => subgraphs.enterprise?.url, bus },
     );
     for (const [name, mod] of Object.entries(modules)) {
       subgraphs[name] = await startSubgraph(mod, { store, port: 0, host: "127.0.0.1", gatewaySecret, logger: logger.child({ subgraph: name }) });
@@ -75,21 +83,24 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       Object.entries(modules).map(([name, mod]) => ({ name, url: subgraphs[name].url, typeDefs: mod.typeDefs })),
     );
     const gateway = await startGateway({
-      source: { kind: "sdl", supergraphSdl }, port: opts.port, host: opts.host, gatewaySecret, auth: opts.auth, limits: opts.limits, introspection: opts.introspection, logger: logger.child({ service: "gateway" }),
+      source: { kind: "sdl", supergraphSdl }, port: opts.port, host: opts.host, gatewaySecret, auth: opts.auth, limits: opts.limits, events: { bus, maxQueue: events.maxQueue }, introspection: opts.introspection, logger: logger.child({ service: "gateway" }),
     });
     return {
       url: gateway.url,
       store,
+      bus,
       gateway,
       subgraphs,
       async close() {
         await gateway.close();
         for (const s of Object.values(subgraphs)) await s.close();
+        await bus.close();
         await store.close();
       },
     };
   } catch (err) {
     for (const s of started) await s.close();
+    await bus.close();
     await store.close();
     throw err;
   }

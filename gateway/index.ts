@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { GraphQLError, type ASTVisitor, type ValidationContext } from "graphql";
 import { ApolloServer } from "@apollo/server";
 import { ApolloGateway, IntrospectAndCompose } from "@apollo/gateway";
 import { createHttpService, listen, type RunningService } from "../lib/http.js";
@@ -15,6 +16,8 @@ import type { ComplexityLimits } from "./complexity/index.js";
 import { createRateLimiter } from "./rateLimit/index.js";
 import { complexityLimitPlugin } from "./plugins/limits.js";
 import { trustedDocumentsPlugin } from "./plugins/trustedDocuments.js";
+import { createSubscriptions } from "./subscriptions/index.js";
+import type { EventBus } from "../lib/events/types.js";
 
 /** Where the gateway gets its supergraph. */
 export type SupergraphSource =
@@ -37,6 +40,8 @@ export interface GatewayOptions {
   gatewaySecret?: string;
   auth: AuthConfig;
   limits: GatewayLimits;
+  /** Event streams for subscriptions (graphql-ws on /graphql, SSE on /graphql/stream). */
+  events?: { bus: EventBus; maxQueue: number };
   introspection?: boolean;
   logger?: Logger;
 }
@@ -57,6 +62,18 @@ export function gatewayLimitsFromConfig(cfg: HubConfig): GatewayLimits {
     maxBodyBytes: cfg.HUB_MAX_BODY_BYTES,
     maxBatch: cfg.HUB_MAX_BATCH,
     trustedDocuments: cfg.HUB_TRUSTED_DOCUMENTS,
+  };
+}
+
+/** A `subscription` (or `mutation`) on a schema without that root is the client's error, not a 500 from the planner. */
+function operationTypeExists(context: ValidationContext): ASTVisitor {
+  return {
+    OperationDefinition(node) {
+      if (!context.getSchema().getRootType(node.operation)) {
+        const hint = node.operation === "subscription" ? ": subscribe over WebSocket at /graphql or SSE at /graphql/stream" : "";
+        context.reportError(new GraphQLError(`this endpoint has no ${node.operation} operations${hint}`, { nodes: [node] }));
+      }
+    },
   };
 }
 
@@ -92,6 +109,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     // Field suggestions ("did you mean ...") would reveal the schema when introspection is off.
     hideSchemaDetailsFromClientErrors: !opts.introspection,
     csrfPrevention: true,
+    validationRules: [operationTypeExists],
     allowBatchedHttpRequests: opts.limits.maxBatch > 1,
     formatError: formatErrorFor(logger),
     logger,
@@ -101,8 +119,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
       maskPersonalDataPlugin<GatewayContext>((ctx) => ctx.identity.scopes.has("personal:read")),
     ],
   });
-  await apollo.start();
   const authenticate = createAuthenticator(opts.auth);
+  const subscriptions = opts.events
+    ? await createSubscriptions({ apollo, gateway, bus: opts.events.bus, authenticate, gatewaySecret: opts.gatewaySecret, limits: opts.limits.complexity, maxQueue: opts.events.maxQueue, logger })
+    : undefined;
+  await apollo.start();
   const limiter = createRateLimiter({
     capacity: opts.limits.rate.burst, refillPerSecond: opts.limits.rate.perSecond, redisUrl: opts.limits.rate.redisUrl,
     onError: (err) => logger.warn({ err }, "rate limiter unavailable: letting requests through"),
@@ -112,6 +133,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     apollo,
     logger,
     maxBodyBytes: opts.limits.maxBodyBytes,
+    routes: subscriptions ? [subscriptions.route] : [],
     maxBatch: opts.limits.maxBatch,
     async admit(req) {
       const identity = await authenticate(req);
@@ -130,11 +152,13 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
       internalToken: opts.gatewaySecret ? await signIdentity(identity, opts.gatewaySecret) : undefined,
     }),
   });
+  subscriptions?.attach(server);
   const running = await listen(server, opts.port, opts.host);
   logger.info({ url: running.url }, "gateway listening");
   return {
     ...running,
     async close() {
+      await subscriptions?.close();
       await running.close();
       await apollo.stop();
       await limiter.close();

@@ -46,8 +46,12 @@ const schema = z
   /** Per-partner token bucket: burst size and sustained requests per second. */
   HUB_RATE_BURST: z.coerce.number().int().min(1).default(200),
   HUB_RATE_PER_SECOND: z.coerce.number().min(0.01).default(100),
-  /** Shared rate-limit buckets across gateway instances; in-process without it. */
+  /** Shared rate-limit buckets across gateway instances, and the event bus (Redis Streams) unless NATS_URL is set. */
   REDIS_URL: z.string().url().optional(),
+  /** Event bus on NATS JetStream; in-process when neither NATS_URL nor REDIS_URL is set. */
+  NATS_URL: z.string().optional(),
+  /** Events a subscriber may have waiting before it is dropped as too slow. */
+  HUB_SUBSCRIBER_QUEUE: z.coerce.number().int().min(1).default(1000),
   HUB_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   /** Most operations in one batched HTTP request. */
   HUB_MAX_BATCH: z.coerce.number().int().min(1).default(10),

@@ -42,6 +42,14 @@ function graphqlError(res: ServerResponse, status: number, code: string, message
   sendJson(res, status, { errors: [{ message, extensions: { code } }] });
 }
 
+/** Whether any string in a parsed JSON body holds a NUL character. */
+function hasNul(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (Array.isArray(value)) return value.some(hasNul);
+  if (value && typeof value === "object") return Object.entries(value).some(([k, v]) => k.includes("\u0000") || hasNul(v));
+  return false;
+}
+
 /** A coded error thrown before execution, sent with the status and headers it names. */
 function sendRefusal(res: ServerResponse, err: GraphQLError): void {
   const { http, ...extensions } = err.extensions as { http?: { status?: number; headers?: Map<string, string> } };
@@ -97,11 +105,14 @@ export function createHttpService<TContext extends BaseContext, TAdmission = und
       } catch {
         return graphqlError(res, 400, "BAD_REQUEST", "request body is not valid JSON");
       }
+      // No text column accepts NUL; refuse it here rather than fail deep in a store.
+      if (hasNul(body)) return graphqlError(res, 400, "BAD_USER_INPUT", "text must not contain NUL (\\u0000) characters");
       const maxBatch = opts.maxBatch ?? 1;
       if (Array.isArray(body) && body.length > maxBatch) {
         return graphqlError(res, 400, "BAD_REQUEST", `at most ${maxBatch} operation(s) per batched request, got ${body.length}`);
       }
     }
+    if (url.search.includes("%00")) return graphqlError(res, 400, "BAD_USER_INPUT", "text must not contain NUL (\\u0000) characters");
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);

@@ -1,4 +1,4 @@
-import { pino, type Logger } from "pino";
+import { pino, type Logger, type DestinationStream } from "pino";
 
 export type { Logger };
 
@@ -6,7 +6,7 @@ export type { Logger };
  * One structured logger for every service. Fields that may carry personal data
  * or credentials are redacted whatever the call site passes.
  */
-export function createLogger(name: string, level: string = process.env.LOG_LEVEL ?? "info"): Logger {
+export function createLogger(name: string, level: string = process.env.LOG_LEVEL ?? "info", destination?: DestinationStream): Logger {
   return pino({
     name,
     level,
@@ -14,5 +14,5 @@ export function createLogger(name: string, level: string = process.env.LOG_LEVEL
       paths: ["idNumber", "*.idNumber", "req.headers.authorization", "headers.authorization", "token", "*.token", "variables"],
       censor: "[redacted]",
     },
-  });
+  }, destination ?? pino.destination(1));
 }

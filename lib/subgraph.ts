@@ -34,7 +34,7 @@ export interface SubgraphModule<TContext extends BaseContext = BaseContext> {
   /** Adds the request-scoped pieces (DataLoaders) to the base context. */
   createContext(base: BaseContext): TContext;
   /** Scheduled work (sweeps) started with the subgraph; returns its stop function. */
-  background?: (store: Store, logger: Logger) => () => void;
+  background?: (store: Store, logger: Logger) => () => void | Promise<void>;
 }
 
 export function loadSchemaFile(url: URL): DocumentNode {
@@ -110,7 +110,7 @@ export async function startSubgraph<T extends BaseContext>(mod: SubgraphModule<T
   return {
     ...running,
     async close() {
-      stopBackground?.();
+      await stopBackground?.();
       await running.close();
       await apollo.stop();
     },

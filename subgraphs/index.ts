@@ -4,12 +4,15 @@ import { enterpriseSubgraph } from "./enterprise/index.js";
 import { individualSubgraph } from "./individual/index.js";
 import { listsSubgraph } from "./lists/index.js";
 import { enterpriseResponsibleLookup } from "./lists/responsibleLookup.js";
+import type { EventBus } from "../lib/events/types.js";
 
 /** How subgraphs reach each other's public contracts (never each other's tables). */
 export interface SubgraphLinks {
   gatewaySecret: string;
   /** URL of the enterprise subgraph, once it runs. */
   enterpriseUrl: () => string | undefined;
+  /** The event bus outboxes are relayed to. */
+  bus?: EventBus;
 }
 
 type Cfg = Pick<HubConfig, "HUB_MAX_PAGE_SIZE" | "HUB_SWEEP_INTERVAL_SECONDS">;
@@ -23,6 +26,7 @@ export function subgraphModules(cfg: Cfg, links?: SubgraphLinks): Record<string,
       maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
       sweepIntervalSeconds: cfg.HUB_SWEEP_INTERVAL_SECONDS,
       lookupResponsible: links ? enterpriseResponsibleLookup(links.enterpriseUrl, links.gatewaySecret) : undefined,
+      bus: links?.bus,
     }),
   };
   // Each module's context type extends BaseContext; the runner only needs the base.

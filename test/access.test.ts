@@ -73,7 +73,8 @@ describe("partner access control and query registration", () => {
   });
 
   it("needs a stated purpose to unmask a person reached through another record", async () => {
-    const q = `{ enterprise(uscc: "${usccWithRep}") { name legalRepresentative { idNumber name } } }`;
+    // Only the ID number: it must still come from the individual subgraph, which registers it.
+    const q = `{ enterprise(uscc: "${usccWithRep}") { name legalRepresentative { idNumber } } }`;
     const as = { city: "610600", sub: "yanan-tax", scopes: ["credit:read", "personal:read"] };
     const without = await hub.query<{ enterprise: { name: string; legalRepresentative: unknown } }>(q, undefined, { as });
     expect(without.errors![0].extensions?.code).toBe("FORBIDDEN");

@@ -165,7 +165,7 @@ describe.each(STORES)("the hub on %s", (kind) => {
     const page = await hub.query<EnterprisePage>(PAGE, { first: 5 });
     const uscc = page.data!.enterprises.edges[0].node.uscc;
     for (const [name, query] of [
-      ["enterprise", `{ _entities(representations: [{ __typename: "Enterprise", uscc: "${uscc}" }]) { ... on Enterprise { name legalRepresentative { idNumber } } } }`],
+      ["enterprise", `{ _entities(representations: [{ __typename: "Enterprise", uscc: "${uscc}" }]) { ... on Enterprise { name legalRepresentative { ref } } } }`],
       ["enterprise", "{ enterprises { edges { cursor } } }"],
       ["individual", `{ individual(idNumber: "360426199101010071", purpose: "贷款审批") { name } }`],
     ] as const) {

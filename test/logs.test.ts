@@ -1,6 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from "@jest/globals";
 import { SignJWT } from "jose";
-import { pino } from "pino";
 import { startHub, type RunningHub } from "../gateway/hub.js";
 import { gatewayLimitsFromConfig } from "../gateway/index.js";
 import { loadConfig } from "../lib/config.js";
@@ -18,17 +17,13 @@ const RAW_ID = /(?<![0-9A-Z])\d{17}[\dX](?![0-9A-Z])/g;
 const JWT = /eyJ[\w-]{4,}\.[\w-]{4,}/;
 
 /**
- * createLogger (lib/logger.ts) takes no destination and does not export its
- * redact paths, so the test swaps the destination of the logger it returns for
- * an in-memory one through pino.symbols.streamSym (pino's documented hook for
- * integrations). Redaction and serialisation run before the stream, so what is
- * captured is byte for byte what the product would write; child loggers
- * (gateway, subgraphs) inherit the stream.
+ * The product's own logger (createLogger, with its redaction) writing to memory:
+ * what is captured is byte for byte what the product would write; child loggers
+ * (gateway, subgraphs) inherit the destination.
  */
 function capturingLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
-  const logger = createLogger("logs-test", "debug");
-  (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] = { write: (line: string) => void lines.push(line) };
+  const logger = createLogger("logs-test", "debug", { write: (line: string) => void lines.push(line) });
   return { logger, lines };
 }
 

@@ -1,3 +1,4 @@
+import { GraphQLError } from "graphql";
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import { checkComplexity, type ComplexityLimits } from "../complexity/index.js";
 
@@ -7,7 +8,13 @@ export function complexityLimitPlugin<T extends BaseContext>(limits: ComplexityL
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operationName, request }) {
-          checkComplexity(schema, document, operationName, request.variables, limits);
+          try {
+            checkComplexity(schema, document, operationName, request.variables, limits);
+          } catch (err) {
+            // The client's fault, not ours: 400, so nobody pages operators or retries.
+            if (err instanceof GraphQLError) throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 400 } } });
+            throw err;
+          }
         },
       };
     },

@@ -16,6 +16,8 @@ export interface Identity {
   /** 查询目的 stated for this request (X-Hub-Purpose), needed to unmask personal data reached by reference. */
   purpose?: string;
   requestId: string;
+  /** When the partner's token expires (epoch seconds); long-lived connections close then. */
+  expiresAt?: number;
 }
 
 /** Reads the `scopes` claim: a JSON array or a space/comma separated string; unknown scopes are dropped. */

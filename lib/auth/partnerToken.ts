@@ -10,6 +10,7 @@ export interface PartnerClaims {
   sub: string;
   city: string;
   scopes: Set<Scope>;
+  expiresAt: number;
 }
 
 const unauthenticated = (reason: string) => hubError("UNAUTHENTICATED", `invalid token: ${reason}`, { http: { status: 401 } });
@@ -36,7 +37,7 @@ export function createPartnerTokenVerifier(cfg: PartnerTokenConfig): (token: str
     }
     const city = typeof payload.city === "string" ? payload.city : "";
     if (!findCity(city)) throw unauthenticated(`city '${city}' is not a partner city of the hub`);
-    return { sub: String(payload.sub), city, scopes: parseScopes(payload.scopes) };
+    return { sub: String(payload.sub), city, scopes: parseScopes(payload.scopes), expiresAt: Number(payload.exp) };
   };
 }
 

@@ -20,6 +20,11 @@ export interface Store {
   prisma: PrismaClient;
   /** SQL statements sent so far through `prisma`. */
   statements: StatementCounter;
+  /**
+   * A second client for scheduled work (sweeps, outbox relay), not counted in
+   * `statements`, so request batching is measured on requests alone.
+   */
+  jobs: PrismaClient;
   close(): Promise<void>;
 }
 
@@ -34,9 +39,11 @@ export function storeLocationFromConfig(cfg: { DATABASE_URL?: string; HUB_DATA_D
  */
 export async function openStore(location: StoreLocation): Promise<Store> {
   let factory: SqlMigrationAwareDriverAdapterFactory;
+  let jobsFactory: SqlMigrationAwareDriverAdapterFactory;
   let closeDriver: () => Promise<void> = async () => {};
   if (location.kind === "postgres") {
     factory = new PrismaPg({ connectionString: location.url, max: location.poolSize ?? 10 });
+    jobsFactory = new PrismaPg({ connectionString: location.url, max: 2 });
   } else {
     let pglite: PGlite;
     if (location.dir) {
@@ -48,17 +55,21 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     }
     await pglite.waitReady;
     factory = new PrismaPGlite(pglite);
+    jobsFactory = new PrismaPGlite(pglite);
     closeDriver = () => pglite.close();
   }
   await applyMigrations(factory);
   const statements = new StatementCounter();
   const prisma = new PrismaClient({ adapter: countingFactory(factory, statements) });
   await prisma.$connect();
+  const jobs = new PrismaClient({ adapter: jobsFactory });
   return {
     kind: location.kind,
     prisma,
     statements,
+    jobs,
     async close() {
+      await jobs.$disconnect();
       await prisma.$disconnect();
       await closeDriver();
     },

@@ -51,7 +51,7 @@ export function createResolvers(maxPageSize: number): Resolvers {
     Enterprise: {
       __resolveReference: (ref: { uscc: string }, ctx: EnterpriseContext) => ctx.loaders.enterprise.load(ref.uscc),
       registeredCity: (e: Enterprise) => cityOf(e.registeredCityCode),
-      legalRepresentative: (e: Enterprise) => (e.legalRepresentativeId ? { idNumber: e.legalRepresentativeId } : null),
+      legalRepresentative: (e: Enterprise) => (e.legalRepresentativeId ? { ref: e.legalRepresentativeId } : null),
       administrativeLicenses: (e: Enterprise, _: unknown, ctx: EnterpriseContext) => ctx.loaders.licenses.load(e.uscc),
       administrativePenalties: async (e: Enterprise, args: { includeExpired?: boolean }, ctx: EnterpriseContext) => {
         const all = await ctx.loaders.penalties.load(e.uscc);

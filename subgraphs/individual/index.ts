@@ -48,7 +48,7 @@ function createResolvers(maxPageSize: number): Resolvers {
       queryRegistrations: async (_: unknown, args: { subject: string; first?: number; after?: string }, ctx: IndividualContext) => {
         const subject = requireIdNumber(args.subject, "subject");
         const first = checkFirst(args.first, maxPageSize);
-        const before = args.after ? BigInt(decodeCursor(args.after, (k) => /^\d{1,19}$/.test(k))) : undefined;
+        const before = args.after ? BigInt(decodeCursor(args.after, (k) => /^\d{1,19}$/.test(k) && BigInt(k) <= 9223372036854775807n)) : undefined;
         const city = await homeCity(ctx, subject);
         if (ctx.identity!.city !== city && !ctx.identity!.scopes.has("admin")) {
           throw hubError("FORBIDDEN", `registrations of this person are visible to their home city (${city}) only`);
@@ -58,7 +58,8 @@ function createResolvers(maxPageSize: number): Resolvers {
       },
     },
     Individual: {
-      __resolveReference: async (ref: { idNumber: string }, ctx: IndividualContext, info: GraphQLResolveInfo) => {
+      __resolveReference: async (key: { idNumber?: string; ref?: string }, ctx: IndividualContext, info: GraphQLResolveInfo) => {
+        const ref = { idNumber: (key.ref ?? key.idNumber)! };
         if (mayUnmask(ctx)) {
           const purpose = ctx.identity!.purpose;
           if (!purpose) {
@@ -68,6 +69,7 @@ function createResolvers(maxPageSize: number): Resolvers {
         }
         return ctx.loaders.individual.load(ref.idNumber);
       },
+      ref: (i: Individual) => i.idNumber,
       city: (i: Individual) => cityOf(i.cityCode),
       professionalQualifications: (i: Individual, _: unknown, ctx: IndividualContext) => ctx.loaders.qualifications.load(i.idNumber),
     },

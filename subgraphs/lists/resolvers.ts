@@ -95,7 +95,7 @@ export function createResolvers(maxPageSize: number): Resolvers {
         recordInterview(ctx.store.prisma, actorOf(ctx), entryId(a.entryId, "entryId"), a.interviewedOn, a.interviewee, a.notes),
     },
     Enterprise: { listEntries: (e: { uscc: string }, a: SubjectFilterArgs, ctx: ListsContext) => entriesOf(e.uscc, a, ctx) },
-    Individual: { listEntries: (i: { idNumber: string }, a: SubjectFilterArgs, ctx: ListsContext) => entriesOf(i.idNumber, a, ctx) },
+    Individual: { listEntries: (i: { ref: string }, a: SubjectFilterArgs, ctx: ListsContext) => entriesOf(i.ref, a, ctx) },
     ListSubject: { __resolveType: (s: { __typename: string }) => s.__typename },
     MarketBanStatus: {
       __resolveReference: (ref: { subject: string; responsiblePersonIds?: string[] }) => ref,
@@ -106,7 +106,7 @@ export function createResolvers(maxPageSize: number): Resolvers {
     ListEntry: {
       __resolveReference: (ref: { id: string }, ctx: ListsContext) => ctx.loaders.entry.load(entryId(ref.id)),
       id: (e: ListEntry) => String(e.id),
-      subject: (e: ListEntry) => (e.subjectKind === "ENTERPRISE" ? { __typename: "Enterprise", uscc: e.subjectId } : { __typename: "Individual", idNumber: e.subjectId }),
+      subject: (e: ListEntry) => (e.subjectKind === "ENTERPRISE" ? { __typename: "Enterprise", uscc: e.subjectId } : { __typename: "Individual", ref: e.subjectId }),
       issuingCity: (e: ListEntry) => cityOf(e.issuingCityCode),
       basis: (e: ListEntry) => ({ type: e.basisType, referenceNumber: e.basisNumber, decidedOn: e.basisDate }),
       recognisedAt: (e: ListEntry) => e.recognisedAt.toISOString(),

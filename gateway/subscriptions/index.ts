@@ -1,0 +1,153 @@
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { GraphQLError, parse, subscribe, validate, getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
+import { WebSocketServer } from "ws";
+import { useServer } from "graphql-ws/use/ws";
+import type { ApolloServer } from "@apollo/server";
+import type { ApolloGateway } from "@apollo/gateway";
+import type { EventBus, DeliveredEvent } from "../../lib/events/types.js";
+import type { Identity } from "../../lib/auth/identity.js";
+import { signIdentity } from "../../lib/auth/internalToken.js";
+import type { Logger } from "../../lib/logger.js";
+import { checkComplexity, type ComplexityLimits } from "../complexity/index.js";
+import { buildSubscriptionSchema, type SubscriptionArgs } from "./schema.js";
+import { STREAMS } from "./streams.js";
+import { EntityFetcher, selectionText } from "./entityFetcher.js";
+import { EventHub } from "./source.js";
+import { serveSse } from "./sse.js";
+
+/** What one subscription runs with: the caller, and how to drop its transport. */
+export interface SubscriptionContext {
+  identity: Identity;
+  /** Resume point from the transport (SSE Last-Event-ID) when the field has no `after`. */
+  resumeAfter: string | null;
+  /** The sequence of the event being delivered (SSE writes it as the event id). */
+  lastSequence: string | null;
+  drop(reason: string): void;
+}
+
+export interface SubscriptionOptions {
+  apollo: ApolloServer<{ identity: Identity; internalToken?: string }>;
+  gateway: ApolloGateway;
+  bus: EventBus;
+  authenticate(req: IncomingMessage): Promise<Identity>;
+  gatewaySecret?: string;
+  limits: ComplexityLimits;
+  /** Events a subscriber may have waiting before it is dropped as too slow. */
+  maxQueue: number;
+  logger: Logger;
+}
+
+export interface Subscriptions {
+  /** GraphQL over SSE at /graphql/stream. */
+  route(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  /** graphql-ws on the gateway's own port and path (/graphql). */
+  attach(server: Server): void;
+  close(): Promise<void>;
+}
+
+/** Subscriptions through the gateway (which @apollo/gateway does not do): the hub's own. */
+export async function createSubscriptions(opts: SubscriptionOptions): Promise<Subscriptions> {
+  const hub = new EventHub(opts.bus, opts.maxQueue, opts.logger);
+  await hub.start();
+  const fetcher = new EntityFetcher<Identity>(
+    async (query, identity) => {
+      // A fresh internal token per fetch: subscriptions outlive the 2-minute forwarding token.
+      const internalToken = opts.gatewaySecret ? await signIdentity(identity, opts.gatewaySecret) : undefined;
+      const res = await opts.apollo.executeOperation({ query }, { contextValue: { identity, internalToken } });
+      if (res.body.kind !== "single") throw new Error("unexpected incremental response");
+      return res.body.singleResult as ExecutionResult as never;
+    },
+    (i) => `${i.sub}|${i.city}|${[...i.scopes].sort().join(",")}|${i.purpose ?? ""}`,
+  );
+  let schema: GraphQLSchema | null = null;
+  opts.gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+    schema = buildSubscriptionSchema(apiSchema, STREAMS, {
+      events: (stream, args: SubscriptionArgs, ctx) => {
+        const c = ctx as SubscriptionContext;
+        const cities = args.cities?.length ? new Set(args.cities) : null;
+        const filterValues = stream.typeFilter ? (args[stream.typeFilter.arg] as unknown[] | null | undefined) : null;
+        const source = hub.open(args.after ?? c.resumeAfter, (e) =>
+          stream.eventTypes.includes(e.type) && (!cities || cities.has(e.city)) && (!filterValues?.length || filterValues.includes(stream.typeFilter!.of(e))),
+          () => c.drop(`subscriber too slow: more than ${opts.maxQueue} events waiting`));
+        return (async function* () {
+          for await (const e of source) {
+            c.lastSequence = e.sequence;
+            yield e;
+          }
+        })();
+      },
+      entity: (stream) => (e: DeliveredEvent, _a, ctx, info) => fetcher.load((ctx as SubscriptionContext).identity, stream.entity.lookup, e.entityId, selectionText(info)),
+    });
+  });
+
+  /** Parses and checks a subscription document: errors a client can act on, before anything runs. */
+  function prepare(query: unknown, operationName: string | null | undefined, variables: Record<string, unknown> | undefined): { schema: GraphQLSchema; document: DocumentNode } | GraphQLError[] {
+    if (!schema) return [new GraphQLError("this supergraph has no event streams", { extensions: { code: "BAD_REQUEST" } })];
+    let document: DocumentNode;
+    try {
+      document = parse(String(query ?? ""));
+    } catch (e) {
+      return [new GraphQLError(`syntax error: ${(e as Error).message}`, { extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
+    }
+    const errors = validate(schema, document);
+    if (errors.length) return errors.map((e) => new GraphQLError(e.message, { extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }));
+    if (getOperationAST(document, operationName)?.operation !== "subscription") {
+      return [new GraphQLError("only subscriptions here: send queries and mutations to POST /graphql", { extensions: { code: "BAD_REQUEST" } })];
+    }
+    try {
+      checkComplexity(schema, document, operationName, variables, opts.limits);
+    } catch (e) {
+      return [e as GraphQLError];
+    }
+    return { schema, document };
+  }
+
+  const wss = new WebSocketServer({ noServer: true });
+  const expiryTimers = new Set<NodeJS.Timeout>();
+  useServer<Record<string, unknown>, { identity: Identity }>({
+    onConnect: async (ctx) => {
+      const params = ctx.connectionParams ?? {};
+      const headers = { ...ctx.extra.request.headers } as Record<string, string>;
+      for (const [k, v] of Object.entries(params)) if (typeof v === "string") headers[k.toLowerCase()] = v;
+      try {
+        const identity = await opts.authenticate({ headers } as unknown as IncomingMessage);
+        ctx.extra.identity = identity;
+        if (identity.expiresAt) {
+          const t = setTimeout(() => ctx.extra.socket.close(4401, "token expired: reconnect with a new token"), Math.max(0, identity.expiresAt * 1000 - Date.now()));
+          expiryTimers.add(t);
+          ctx.extra.socket.once("close", () => { clearTimeout(t); expiryTimers.delete(t); });
+        }
+        return true;
+      } catch (err) {
+        ctx.extra.socket.close(4401, (err as Error).message.slice(0, 120));
+        return false;
+      }
+    },
+    onSubscribe: (ctx, _id, payload) => {
+      const prepared = prepare(payload.query, payload.operationName, payload.variables ?? undefined);
+      if (Array.isArray(prepared)) return prepared;
+      const contextValue: SubscriptionContext = {
+        identity: ctx.extra.identity!, resumeAfter: null, lastSequence: null,
+        drop: (reason) => ctx.extra.socket.close(4008, reason),
+      };
+      return { schema: prepared.schema, document: prepared.document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
+    },
+    subscribe: (args) => subscribe(args),
+  }, wss);
+
+  return {
+    route: (req, res) => serveSse(req, res, { path: "/graphql/stream", authenticate: opts.authenticate, prepare, logger: opts.logger }),
+    attach(server) {
+      server.on("upgrade", (req, socket, head) => {
+        if (new URL(req.url ?? "/", "http://x").pathname !== "/graphql") return socket.destroy();
+        wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+      });
+    },
+    async close() {
+      for (const t of expiryTimers) clearTimeout(t);
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((r) => wss.close(() => r()));
+      hub.close();
+    },
+  };
+}

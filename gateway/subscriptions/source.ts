@@ -1,0 +1,112 @@
+import type { DeliveredEvent, EventBus, EventSubscription } from "../../lib/events/types.js";
+import type { Logger } from "../../lib/logger.js";
+
+export type EventFilter = (e: DeliveredEvent) => boolean;
+
+/**
+ * One subscriber's events: a bounded queue. A subscriber that cannot keep up
+ * fills it and is dropped (told through `onOverflow`), so a slow client neither
+ * slows the others nor grows the gateway's memory without bound.
+ */
+class SubscriberQueue implements AsyncIterableIterator<DeliveredEvent> {
+  private items: DeliveredEvent[] = [];
+  private waiting: ((r: IteratorResult<DeliveredEvent>) => void) | null = null;
+  private failed: ((e: Error) => void) | null = null;
+  private done = false;
+  private seen = new Set<string>();
+
+  constructor(private max: number, private filter: EventFilter, private onOverflow: () => void, private onClose: () => void) {}
+
+  push(e: DeliveredEvent): void {
+    if (this.done || !this.filter(e)) return;
+    // The relay is at-least-once: drop an event id already delivered (bounded memory of ids).
+    if (this.seen.has(e.id)) return;
+    this.seen.add(e.id);
+    if (this.seen.size > 10_000) this.seen.delete(this.seen.values().next().value!);
+    if (this.waiting) {
+      const w = this.waiting;
+      this.waiting = this.failed = null;
+      w({ value: e, done: false });
+      return;
+    }
+    if (this.items.length >= this.max) {
+      this.finish();
+      this.onOverflow();
+      return;
+    }
+    this.items.push(e);
+  }
+
+  fail(err: Error): void {
+    if (this.failed) this.failed(err);
+    this.finish();
+  }
+
+  next(): Promise<IteratorResult<DeliveredEvent>> {
+    const item = this.items.shift();
+    if (item) return Promise.resolve({ value: item, done: false });
+    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve, reject) => {
+      this.waiting = resolve;
+      this.failed = reject;
+    });
+  }
+
+  return(): Promise<IteratorResult<DeliveredEvent>> {
+    this.finish();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    this.items = [];
+    this.waiting?.({ value: undefined, done: true });
+    this.waiting = this.failed = null;
+    this.onClose();
+  }
+}
+
+/**
+ * The gateway's side of the bus: one shared live subscription fanned out to
+ * every subscriber that starts "from now", and a bus subscription of its own for
+ * each subscriber resuming `after` a sequence (replay, then live, no gap).
+ */
+export class EventHub {
+  private live = new Set<SubscriberQueue>();
+  private liveSub: EventSubscription | null = null;
+
+  constructor(private bus: EventBus, private maxQueue: number, private logger: Logger) {}
+
+  async start(): Promise<void> {
+    const from = await this.bus.latestSequence();
+    this.liveSub = this.bus.subscribe(from, (e) => {
+      for (const q of this.live) q.push(e);
+    }, (err) => this.logger.error({ err }, "live event subscription failed"));
+  }
+
+  open(after: string | null, filter: EventFilter, onOverflow: () => void): AsyncIterableIterator<DeliveredEvent> {
+    if (after === null) {
+      const q: SubscriberQueue = new SubscriberQueue(this.maxQueue, filter, onOverflow, () => this.live.delete(q));
+      this.live.add(q);
+      return q;
+    }
+    let sub: EventSubscription | null = null;
+    const q = new SubscriberQueue(this.maxQueue, filter, onOverflow, () => sub?.close());
+    sub = this.bus.subscribe(after, (e) => q.push(e), (err) => q.fail(err));
+    return q;
+  }
+
+  get subscribers(): number {
+    return this.live.size;
+  }
+
+  close(): void {
+    this.liveSub?.close();
+    this.live.clear();
+  }
+}

@@ -1,0 +1,78 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { once } from "node:events";
+import { GraphQLError, subscribe, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
+import type { Identity } from "../../lib/auth/identity.js";
+import type { Logger } from "../../lib/logger.js";
+import type { SubscriptionContext } from "./index.js";
+
+type Prepare = (query: unknown, operationName: string | null | undefined, variables: Record<string, unknown> | undefined) => { schema: GraphQLSchema; document: DocumentNode } | GraphQLError[];
+
+function refuse(res: ServerResponse, status: number, errors: ReadonlyArray<GraphQLError | { message: string; extensions?: unknown }>): true {
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+  res.end(JSON.stringify({ errors: errors.map((e) => ({ message: e.message, extensions: e.extensions })) }));
+  return true;
+}
+
+async function requestOf(req: IncomingMessage, url: URL): Promise<{ query?: unknown; variables?: Record<string, unknown>; operationName?: string } | null> {
+  if (req.method === "GET") {
+    const v = url.searchParams.get("variables");
+    return { query: url.searchParams.get("query"), variables: v ? JSON.parse(v) : undefined, operationName: url.searchParams.get("operationName") ?? undefined };
+  }
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const c of req as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > 64 * 1024) return null;
+    chunks.push(c);
+  }
+  return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+}
+
+/**
+ * GraphQL over Server-Sent Events (graphql-sse's distinct-connections format:
+ * `next` and `complete` events), for clients that cannot hold a WebSocket. Each
+ * event carries its stream sequence as the SSE id, so a reconnecting EventSource
+ * resumes through Last-Event-ID without gap or duplicate.
+ */
+export async function serveSse(req: IncomingMessage, res: ServerResponse, opts: { path: string; authenticate(req: IncomingMessage): Promise<Identity>; prepare: Prepare; logger: Logger }): Promise<boolean> {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  if (url.pathname !== opts.path) return false;
+  let identity: Identity;
+  try {
+    identity = await opts.authenticate(req);
+  } catch (err) {
+    const e = err as GraphQLError;
+    return refuse(res, (e.extensions?.http as { status?: number } | undefined)?.status ?? 401, [e]);
+  }
+  let body;
+  try {
+    body = await requestOf(req, url);
+  } catch {
+    return refuse(res, 400, [{ message: "request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }]);
+  }
+  if (!body) return refuse(res, 413, [{ message: "subscription request over 64 KiB", extensions: { code: "PAYLOAD_TOO_LARGE" } }]);
+  const prepared = opts.prepare(body.query, body.operationName, body.variables);
+  if (Array.isArray(prepared)) return refuse(res, 400, prepared);
+  const lastEventId = req.headers["last-event-id"];
+  const ctx: SubscriptionContext = {
+    identity, resumeAfter: typeof lastEventId === "string" && /^\d+$/.test(lastEventId) ? lastEventId : null, lastSequence: null,
+    drop: () => res.end(),
+  };
+  const result = await subscribe({ schema: prepared.schema, document: prepared.document, variableValues: body.variables, operationName: body.operationName, contextValue: ctx });
+  if (!(Symbol.asyncIterator in result)) return refuse(res, 400, (result as ExecutionResult).errors ?? []);
+  const stream = result as AsyncGenerator<ExecutionResult>;
+  res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
+  res.write(": connected\n\n");
+  req.once("close", () => void stream.return(undefined));
+  try {
+    for await (const item of stream) {
+      if (res.destroyed) break;
+      if (!res.write(`id: ${ctx.lastSequence}\nevent: next\ndata: ${JSON.stringify(item)}\n\n`)) await once(res, "drain");
+    }
+    if (!res.destroyed) res.end("event: complete\ndata:\n\n");
+  } catch (err) {
+    opts.logger.warn({ err }, "SSE subscription ended with an error");
+    if (!res.destroyed) res.end();
+  }
+  return true;
+}

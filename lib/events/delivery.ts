@@ -1,0 +1,145 @@
+import { createLogger } from "../logger.js";
+import { gapError, parseSequence, toError } from "./sequence.js";
+import type { DeliveredEvent, EventSubscription } from "./types.js";
+
+type OnEvent = (e: DeliveredEvent) => void | Promise<void>;
+type OnError = (err: Error) => void;
+
+/** Deliveries between two yields to the event loop, so a long replay to a sync handler does not starve others. */
+const YIELD_EVERY = 256;
+
+let fallbackLogger: ReturnType<typeof createLogger> | null = null;
+function logUnhandled(err: Error): void {
+  fallbackLogger ??= createLogger("events");
+  fallbackLogger.warn({ err }, "event subscription ended with an error (no onError given)");
+}
+
+/**
+ * What every bus's subscription shares: the cursor (sequence of the last event handed to
+ * `onEvent`), the rule that the next event must be exactly cursor + 1 (sequences are dense
+ * on every bus, so anything else is a gap and ends the subscription), one `onEvent` at a
+ * time, and a wake-up the bus rings when something new may have arrived.
+ *
+ * A subclass implements `run()`: fetch what follows `cursor`, hand each to `deliver`, and
+ * `wait()` when there is nothing more.
+ */
+export abstract class Subscription implements EventSubscription {
+  /** Sequence of the last event delivered (or `after`); null until the first when `after` was null. */
+  protected cursor: bigint | null = null;
+  protected closed = false;
+  private waiter: (() => void) | null = null;
+  private delivered = 0;
+  private finished: Promise<void> = Promise.resolve();
+
+  constructor(
+    protected readonly after: string | null,
+    private readonly onEvent: OnEvent,
+    private readonly onError: OnError | undefined,
+    private readonly onEnd: (s: Subscription) => void,
+  ) {}
+
+  /** Called by the bus once the subscription is registered. */
+  start(): void {
+    this.finished = (async () => {
+      try {
+        if (this.after !== null) this.cursor = parseSequence(this.after);
+        await this.run();
+      } catch (e) {
+        this.fail(toError(e));
+      } finally {
+        this.closed = true;
+        this.onEnd(this);
+      }
+    })();
+  }
+
+  protected abstract run(): Promise<void>;
+
+  /** Subclass hook: interrupt whatever the subscription is blocked on (an in-flight fetch...). */
+  protected interrupt(): void {}
+
+  /** Resolves once the subscription's loop has ended. */
+  get done(): Promise<void> {
+    return this.finished;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.wake();
+    this.interrupt();
+  }
+
+  /** Ends the subscription with an error reported through onError (once). */
+  protected fail(err: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.wake();
+    this.interrupt();
+    if (this.onError) {
+      try {
+        this.onError(err);
+      } catch {
+        // a faulty callback must not break the bus
+      }
+    } else {
+      logUnhandled(err);
+    }
+  }
+
+  /** Something may have been published: a waiting `run()` looks again. */
+  wake(): void {
+    const w = this.waiter;
+    this.waiter = null;
+    w?.();
+  }
+
+  /** Waits for `wake()` / `close()` (or the timeout, if given). */
+  protected wait(timeoutMs?: number): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      this.waiter = () => {
+        if (timer) clearTimeout(timer);
+        resolve();
+      };
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => this.wake(), timeoutMs);
+      }
+    });
+  }
+
+  /** Sleeps (for back-off) unless closed meanwhile. */
+  protected pause(ms: number): Promise<void> {
+    return this.wait(ms);
+  }
+
+  /**
+   * Hands one event to onEvent if it is the next one. Returns false when the subscription
+   * has ended (closed, gap, or onEvent failed): the caller stops.
+   */
+  protected async deliver(e: DeliveredEvent): Promise<boolean> {
+    if (this.closed) return false;
+    const seq = BigInt(e.sequence);
+    if (this.cursor !== null) {
+      if (seq <= this.cursor) return true; // already delivered (cannot happen with dense sequences; be safe)
+      if (seq !== this.cursor + 1n) {
+        this.fail(gapError(this.cursor, seq));
+        return false;
+      }
+    }
+    try {
+      await this.onEvent(e);
+    } catch (err) {
+      this.fail(toError(err));
+      return false;
+    }
+    this.cursor = seq;
+    if (++this.delivered % YIELD_EVERY === 0) await new Promise<void>((r) => setImmediate(r));
+    return !this.closed;
+  }
+}

@@ -1,0 +1,118 @@
+import { Subscription } from "./delivery.js";
+import { aheadError, gapError } from "./sequence.js";
+import { DEFAULT_RETAIN, type DeliveredEvent, type EventBus, type EventSubscription, type HubEvent } from "./types.js";
+
+/**
+ * In-process bus (one process: tests, a single-instance hub). Sequence = a counter from 1;
+ * the last `retain` events are kept in a ring buffer for replay. A subscriber that falls
+ * more than `retain` events behind (or resumes from an older sequence) gets a `gap`
+ * error instead of silently skipping.
+ */
+export class MemoryEventBus implements EventBus {
+  readonly kind = "memory" as const;
+  private readonly retain: number;
+  private readonly ring: (DeliveredEvent | undefined)[];
+  /** Sequence of the last event published; 0 when none. */
+  private last = 0;
+  private readonly subs = new Set<Subscription>();
+  private closed = false;
+
+  constructor(opts: { retain?: number } = {}) {
+    const retain = opts.retain ?? DEFAULT_RETAIN;
+    if (!Number.isSafeInteger(retain) || retain < 1) throw new RangeError("retain must be a positive integer");
+    this.retain = retain;
+    this.ring = new Array<DeliveredEvent | undefined>(retain);
+  }
+
+  async publish(events: HubEvent[]): Promise<string[]> {
+    if (this.closed) throw new Error("event bus is closed");
+    const sequences: string[] = [];
+    for (const e of events) {
+      const seq = ++this.last;
+      const delivered: DeliveredEvent = { ...e, sequence: String(seq) };
+      this.ring[seq % this.retain] = delivered;
+      sequences.push(delivered.sequence);
+    }
+    if (events.length > 0) for (const s of this.subs) s.wake();
+    return sequences;
+  }
+
+  subscribe(after: string | null, onEvent: (e: DeliveredEvent) => void | Promise<void>, onError?: (err: Error) => void): EventSubscription {
+    const sub = new MemorySubscription(this, after, onEvent, onError, (s) => this.subs.delete(s));
+    if (this.closed) {
+      sub.close();
+      return sub;
+    }
+    this.subs.add(sub);
+    sub.start();
+    return sub;
+  }
+
+  async latestSequence(): Promise<string | null> {
+    return this.last === 0 ? null : String(this.last);
+  }
+
+  async lastEventOf(stream: string): Promise<DeliveredEvent | null> {
+    for (let seq = this.last; seq >= this.oldest; seq--) {
+      const e = this.at(seq);
+      if (e.stream === stream) return e;
+    }
+    return null;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const subs = [...this.subs];
+    for (const s of subs) s.close();
+    await Promise.all(subs.map((s) => s.done));
+  }
+
+  /** @internal */
+  get latest(): number {
+    return this.last;
+  }
+
+  /** @internal Oldest retained sequence (1 when nothing was evicted yet). */
+  get oldest(): number {
+    return Math.max(1, this.last - this.retain + 1);
+  }
+
+  /** @internal Only for oldest <= seq <= latest. */
+  at(seq: number): DeliveredEvent {
+    return this.ring[seq % this.retain]!;
+  }
+}
+
+class MemorySubscription extends Subscription {
+  constructor(
+    private readonly bus: MemoryEventBus,
+    after: string | null,
+    onEvent: (e: DeliveredEvent) => void | Promise<void>,
+    onError: ((err: Error) => void) | undefined,
+    onEnd: (s: Subscription) => void,
+  ) {
+    super(after, onEvent, onError, onEnd);
+  }
+
+  protected async run(): Promise<void> {
+    const bus = this.bus;
+    if (this.cursor !== null && this.cursor > BigInt(bus.latest)) {
+      this.fail(aheadError(this.cursor, bus.latest === 0 ? null : BigInt(bus.latest)));
+      return;
+    }
+    let next = this.cursor === null ? bus.oldest : Number(this.cursor) + 1;
+    while (!this.closed) {
+      if (next > bus.latest) {
+        await this.wait();
+        continue;
+      }
+      if (next < bus.oldest) {
+        this.fail(gapError(BigInt(next - 1), BigInt(bus.oldest)));
+        return;
+      }
+      if (!(await this.deliver(bus.at(next)))) return;
+      next++;
+    }
+  }
+}

@@ -1,0 +1,260 @@
+import type { PrismaClient } from "../db/store.js";
+import type { Logger } from "../logger.js";
+import type { EventBus, HubEvent } from "./types.js";
+
+export type RelayLogger = Pick<Logger, "debug" | "info" | "warn" | "error">;
+
+export interface OutboxRelayOptions {
+  prisma: PrismaClient;
+  bus: EventBus;
+  table: "lists.outbox";
+  /** HubEvent.stream of the relayed events. */
+  stream: "lists";
+  /** Pause between two polls; default 500 ms. 0: no polling of its own, only `runOnce()`. */
+  pollMs?: number;
+  /** Outbox rows read (and published) at once; default 500. */
+  batch?: number;
+  /**
+   * How long a missing outbox id (a hole below rows already visible) holds back the rows
+   * after it; default 5000 ms. See "HOLES" below.
+   */
+  holeGraceMs?: number;
+  logger: RelayLogger;
+}
+
+export interface OutboxRelay {
+  /** Stops polling and waits for a pass in progress. */
+  stop(): Promise<void>;
+  /** One pass now (serialized with the polling): relays everything available; resolves with the number of events published. */
+  runOnce(): Promise<number>;
+}
+
+/*
+ * Fixed SQL (the table name is not interpolated: `table` is checked against this list).
+ * Casts make the parameter types explicit whatever the driver adapter sends.
+ */
+const READ_AFTER: Record<OutboxRelayOptions["table"], string> = {
+  "lists.outbox":
+    "SELECT id, event_id, type, entry_id, city_code, payload, occurred_at FROM lists.outbox WHERE id > $1::bigint ORDER BY id LIMIT $2::int",
+};
+const READ_RANGE: Record<OutboxRelayOptions["table"], string> = {
+  "lists.outbox":
+    "SELECT id, event_id, type, entry_id, city_code, payload, occurred_at FROM lists.outbox WHERE id >= $1::bigint AND id <= $2::bigint ORDER BY id",
+};
+
+/** Abandoned holes are watched this long for a late commit. */
+const LATE_WATCH_MS = 10 * 60 * 1000;
+const MAX_WATCHED_HOLES = 1000;
+
+interface OutboxRow {
+  id: bigint | number | string;
+  event_id: string;
+  type: string;
+  entry_id: number | bigint | string;
+  city_code: string;
+  payload: unknown;
+  occurred_at: Date | string;
+}
+
+interface Hole {
+  lo: bigint;
+  hi: bigint;
+  since: number;
+}
+
+interface WatchedHole {
+  lo: bigint;
+  hi: bigint;
+  until: number;
+  relayed: Set<bigint>;
+}
+
+/**
+ * Relays an outbox table to the bus, at least once, in outbox order.
+ *
+ * POSITION: the relay keeps no state of its own (no table, no file). Every event carries the
+ * outbox row id it came from (`HubEvent.outboxId`); on start (first pass) the relay asks the
+ * bus for the last event of its stream (`bus.lastEventOf`) and continues after that row id;
+ * from then on the position is kept in memory and advanced only after `publish` resolves.
+ * The bus is the position, so there is no "published but position not saved" window to lose
+ * or repeat events in. Duplicates remain possible, which consumers drop by event id
+ * (dedupe.ts; JetStream also drops them itself within its 2-minute window):
+ * - a publish that reached the bus but whose answer was lost (timeout, crash) is retried;
+ * - a late row (see HOLES) relayed after higher ids makes the next start re-relay those;
+ * - two relays on the same table each publish everything: run one per table.
+ * When the bus has no event of the stream (new or in-memory bus, or the last one was
+ * trimmed away by other streams' traffic), the relay starts from the beginning of the outbox.
+ *
+ * HOLES: BIGSERIAL ids are taken at INSERT but become visible at COMMIT, so with concurrent
+ * writers row 11 can be visible while row 10's transaction is still open; moving past 10
+ * would lose it for good. So the relay publishes strictly in id order and stops at a missing
+ * id while rows after it are visible, for up to `holeGraceMs`. An id still missing then is
+ * taken as rolled back (a rolled-back INSERT, or a failed one, burns its id forever) and
+ * skipped, but watched for 10 more minutes: if it does show up (a transaction longer than the
+ * grace), it is published late, out of id order (safe: changes to the same entry are
+ * serialized by row locks, so only unrelated events swap places) rather than lost.
+ */
+export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
+  return new Relay(opts);
+}
+
+class Relay implements OutboxRelay {
+  private readonly readAfter: string;
+  private readonly readRange: string;
+  private readonly pollMs: number;
+  private readonly batch: number;
+  private readonly holeGraceMs: number;
+  private readonly log: RelayLogger;
+
+  /** Last outbox id relayed (or skipped as a hole); null until read from the bus. */
+  private position: bigint | null = null;
+  private hole: Hole | null = null;
+  private watched: WatchedHole[] = [];
+
+  private chain: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private failures = 0;
+  private lastErrorLog = 0;
+
+  constructor(private readonly opts: OutboxRelayOptions) {
+    const readAfter = READ_AFTER[opts.table];
+    const readRange = READ_RANGE[opts.table];
+    if (!readAfter || !readRange) throw new Error(`outbox relay: unknown table ${String(opts.table)}`);
+    this.readAfter = readAfter;
+    this.readRange = readRange;
+    this.pollMs = opts.pollMs ?? 500;
+    this.batch = opts.batch ?? 500;
+    this.holeGraceMs = opts.holeGraceMs ?? 5000;
+    if (!Number.isSafeInteger(this.batch) || this.batch < 1) throw new RangeError("batch must be a positive integer");
+    this.log = opts.logger;
+    if (this.pollMs > 0) this.schedule(0);
+  }
+
+  runOnce(): Promise<number> {
+    if (this.stopped) return Promise.reject(new Error("outbox relay is stopped"));
+    const run = this.chain.then(() => this.pass());
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.chain;
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.runOnce().then(
+        () => {
+          this.failures = 0;
+          this.schedule(this.pollMs);
+        },
+        (err: unknown) => {
+          this.failures++;
+          const now = Date.now();
+          if (now - this.lastErrorLog >= 10_000) {
+            this.lastErrorLog = now;
+            this.log.error({ err, table: this.opts.table, failures: this.failures }, "outbox relay pass failed; retrying");
+          }
+          this.schedule(Math.min(this.pollMs * 2 ** Math.min(this.failures, 6), 30_000));
+        },
+      );
+    }, ms);
+    this.timer.unref();
+  }
+
+  private async pass(): Promise<number> {
+    if (this.stopped) return 0;
+    if (this.position === null) {
+      const last = await this.opts.bus.lastEventOf(this.opts.stream);
+      this.position = last?.outboxId ? BigInt(last.outboxId) : 0n;
+      this.log.info({ table: this.opts.table, after: this.position.toString(), bus: this.opts.bus.kind }, "outbox relay: continuing after the last relayed row");
+    }
+    let published = await this.relayLate();
+    for (;;) {
+      const rows = await this.opts.prisma.$queryRawUnsafe<OutboxRow[]>(this.readAfter, this.position.toString(), this.batch);
+      const { ready, blocked } = this.takeInOrder(rows);
+      if (ready.length > 0) {
+        await this.opts.bus.publish(ready.map((r) => this.toEvent(r)));
+        this.position = BigInt(ready[ready.length - 1].id);
+        published += ready.length;
+      }
+      if (blocked || rows.length < this.batch || this.stopped) return published;
+    }
+  }
+
+  /** The rows that can go now: in id order, up to the first hole still within its grace. */
+  private takeInOrder(rows: OutboxRow[]): { ready: OutboxRow[]; blocked: boolean } {
+    const ready: OutboxRow[] = [];
+    let expect = this.position! + 1n;
+    const now = Date.now();
+    for (const row of rows) {
+      const id = BigInt(row.id);
+      if (id > expect) {
+        const prev = this.hole;
+        const since = prev && expect >= prev.lo && expect <= prev.hi ? prev.since : now;
+        this.hole = { lo: expect, hi: id - 1n, since };
+        if (now - since < this.holeGraceMs) {
+          if (!prev || prev.lo !== expect) this.log.debug({ table: this.opts.table, from: expect.toString(), to: (id - 1n).toString() }, "outbox relay: waiting for uncommitted ids");
+          return { ready, blocked: true };
+        }
+        this.log.warn(
+          { table: this.opts.table, from: expect.toString(), to: (id - 1n).toString(), waitedMs: now - since },
+          "outbox relay: skipping outbox ids never committed (rolled back?); watching them for a late commit",
+        );
+        this.watched.push({ lo: expect, hi: id - 1n, until: now + LATE_WATCH_MS, relayed: new Set() });
+        if (this.watched.length > MAX_WATCHED_HOLES) this.watched.shift();
+        this.hole = null;
+      }
+      ready.push(row);
+      expect = id + 1n;
+    }
+    this.hole = null;
+    return { ready, blocked: false };
+  }
+
+  /** Publishes rows that appeared in skipped holes (transactions that outlived the grace). */
+  private async relayLate(): Promise<number> {
+    if (this.watched.length === 0) return 0;
+    const now = Date.now();
+    this.watched = this.watched.filter((h) => h.until > now);
+    let published = 0;
+    for (const h of this.watched) {
+      const rows = (await this.opts.prisma.$queryRawUnsafe<OutboxRow[]>(this.readRange, h.lo.toString(), h.hi.toString())).filter(
+        (r) => !h.relayed.has(BigInt(r.id)),
+      );
+      if (rows.length === 0) continue;
+      this.log.warn({ table: this.opts.table, ids: rows.map((r) => String(r.id)) }, "outbox relay: relaying rows committed after their ids were skipped (out of id order)");
+      await this.opts.bus.publish(rows.map((r) => this.toEvent(r)));
+      for (const r of rows) h.relayed.add(BigInt(r.id));
+      published += rows.length;
+    }
+    return published;
+  }
+
+  private toEvent(r: OutboxRow): HubEvent {
+    return {
+      id: String(r.event_id),
+      stream: this.opts.stream,
+      type: r.type,
+      entityId: String(r.entry_id),
+      city: String(r.city_code).trim(),
+      occurredAt: (r.occurred_at instanceof Date ? r.occurred_at : new Date(r.occurred_at)).toISOString(),
+      payload: typeof r.payload === "string" ? parseJson(r.payload) : r.payload,
+      outboxId: String(r.id),
+    };
+  }
+}
+
+function parseJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
+}
