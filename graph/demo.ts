@@ -1,0 +1,173 @@
+/**
+ * Deterministic demo structures for the graph, laid on top of the relational sync: the
+ * shapes the ownership and risk rules must get right, with known answers.
+ *
+ * The seed picks identities (valid USCCs and ID numbers, names, cities); the shapes,
+ * shares and dates are fixed, so the answers below hold for every seed (as of DEMO_AS_OF):
+ * - chain      P →0.8 A →0.6 B →0.5 C: P's effective share in C is 0.24, no control
+ *              (the last hop is exactly 50%); in B 0.48 with control.
+ * - pyramid    P →0.6 D →0.5 F and P →0.3 E →0.4 F, Q →0.7 E: P in F = 0.30 + 0.12 = 0.42,
+ *              Q in F = 0.28; nobody controls F.
+ * - cycle      P →0.9 G →0.6 H →0.3 G (cross-holding): P in G = 0.9 and in H = 0.54
+ *              (acyclic path sums; the loop is not counted), P controls both.
+ * - agreement  X is ACTUAL_CONTROLLER_OF Q-company, held 35% / 30% by two others: X
+ *              controls with effective share 0.
+ * - state      a public body (国资委) holds 100% of N and 51% of O.
+ * - repChange  J's legal representative changed on 2022-07-01 (before → after); a senior
+ *              manager appointed from 2030-01-01 is not valid yet.
+ * - hub        one person is legal representative of five companies in three cities.
+ * - supply     K1 → L → M supply chain across cities.
+ * Risk flags: hub person KEY_ATTENTION, K2 LOW_RATING, M SERIOUS_DISHONESTY, C
+ * JUDGMENT_DEFAULTER, and K1 LOW_RATING (its own: never counted in its score).
+ */
+import { partnerCities, type City } from "../lib/cities.js";
+import { idCheckDigit, orgCodeCheckChar, usccCheckChar } from "../lib/ids/index.js";
+import { Random } from "../prisma/seed/random.js";
+import { seedAnchorDate } from "../prisma/seed/generator.js";
+import type { GraphEdge, GraphNode, GraphStore, RelationType } from "./types.js";
+
+/** Every "current" demo edge is valid on this date (the seed data's fixed today). */
+export const DEMO_AS_OF = seedAnchorDate();
+const SINCE = "2019-01-01";
+
+export interface DemoGraph {
+  seed: number;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  /** Ids by role, for tests and walkthroughs. */
+  roles: {
+    chain: { person: string; a: string; b: string; c: string };
+    pyramid: { person: string; other: string; d: string; e: string; f: string };
+    cycle: { person: string; g: string; h: string };
+    agreement: { controller: string; holder1: string; holder2: string; company: string };
+    state: { body: string; n: string; o: string };
+    repChange: { before: string; after: string; manager: string; company: string; changedOn: string; managerFrom: string };
+    hub: { person: string; companies: string[] };
+    supply: { l: string; m: string };
+    cities: string[];
+  };
+}
+
+const SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "马", "郭", "高", "拓", "贺", "白"];
+const GIVEN = "伟强军磊勇杰涛斌超明刚平辉鹏华飞芳娜敏静丽艳娟霞秀玲燕萍红梅琳".split("");
+const TRADES = ["恒达", "鑫源", "华泰", "宏远", "金诚", "永盛", "瑞丰", "天成", "河套", "塞上", "陇原", "秦川", "北斗", "黄河"];
+const LINES = ["能源", "煤业", "物流", "化工", "建设", "商贸", "科技", "乳业", "新材料", "投资"];
+
+class Ids {
+  private enterprises = 0;
+  private people = 0;
+  private readonly orgBase: number;
+  private readonly dayBase: number;
+  constructor(private readonly rng: Random) {
+    this.orgBase = rng.int(0, 9999);
+    this.dayBase = rng.int(0, 1500);
+  }
+
+  /** "91" + city + "GD" + six digits + GB 11714 check, then the MOD 31 check. "GD" never occurs in the seed data. */
+  uscc(cityCode: string): string {
+    const org8 = "GD" + String((this.orgBase * 100 + this.enterprises++) % 1_000_000).padStart(6, "0");
+    const first17 = "91" + cityCode + org8 + orgCodeCheckChar(org8);
+    return first17 + usccCheckChar(first17);
+  }
+
+  /** Born in the 1940s: the seed data's people are born 1950–2002, so the two never collide. */
+  idNumber(city: City): string {
+    const district = city.districts[this.people % city.districts.length][0];
+    const born = new Date(Date.UTC(1940, 0, 1) + (this.dayBase + this.people++ * 7) * 86_400_000);
+    const ymd = born.toISOString().slice(0, 10).replaceAll("-", "");
+    const first17 = district + ymd + String(this.rng.int(1, 999)).padStart(3, "0");
+    return first17 + idCheckDigit(first17);
+  }
+}
+
+export function demoGraph(seed: number, opts: { anchors?: string[] } = {}): DemoGraph {
+  const rng = new Random(seed);
+  const ids = new Ids(rng);
+  const cities = [...partnerCities()];
+  for (let i = cities.length - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [cities[i], cities[j]] = [cities[j], cities[i]];
+  }
+  const city = (i: number) => cities[i % cities.length];
+  const nodes: GraphNode[] = [];
+  const edges: GraphEdge[] = [];
+
+  const person = (c: number, riskFlags: string[] = []) => {
+    const id = ids.idNumber(city(c));
+    nodes.push({ id, kind: "Person", name: rng.pick(SURNAMES) + rng.pick(GIVEN) + rng.pick(GIVEN), cityCode: city(c).code, riskFlags });
+    return id;
+  };
+  const company = (c: number, riskFlags: string[] = []) => {
+    const id = ids.uscc(city(c).code);
+    const name = `${city(c).name.replace(/市$/, "")}${rng.pick(TRADES)}${rng.pick(LINES)}有限公司`;
+    nodes.push({ id, kind: "Enterprise", name, cityCode: city(c).code, riskFlags });
+    return id;
+  };
+  const edge = (type: RelationType, from: string, to: string, c: number, extra: Partial<GraphEdge> = {}) => {
+    edges.push({ type, from, to, cityCode: city(c).code, validFrom: SINCE, validTo: null, share: null, ...extra });
+  };
+  const holds = (from: string, to: string, share: number, c: number) => edge("SHAREHOLDER_OF", from, to, c, { share });
+
+  // chain P →0.8 A →0.6 B →0.5 C
+  const chain = { person: person(3), a: company(3), b: company(3), c: company(3, ["JUDGMENT_DEFAULTER"]) };
+  holds(chain.person, chain.a, 0.8, 3);
+  holds(chain.a, chain.b, 0.6, 3);
+  holds(chain.b, chain.c, 0.5, 3);
+
+  const pyramid = { person: person(4), other: person(4), d: company(4), e: company(4), f: company(4) };
+  holds(pyramid.person, pyramid.d, 0.6, 4);
+  holds(pyramid.person, pyramid.e, 0.3, 4);
+  holds(pyramid.other, pyramid.e, 0.7, 4);
+  holds(pyramid.d, pyramid.f, 0.5, 4);
+  holds(pyramid.e, pyramid.f, 0.4, 4);
+
+  const cycle = { person: person(5), g: company(5), h: company(5) };
+  holds(cycle.person, cycle.g, 0.9, 5);
+  holds(cycle.g, cycle.h, 0.6, 5);
+  holds(cycle.h, cycle.g, 0.3, 5);
+
+  const agreement = { controller: person(0), holder1: person(0), holder2: person(1), company: company(0) };
+  edge("ACTUAL_CONTROLLER_OF", agreement.controller, agreement.company, 0);
+  holds(agreement.holder1, agreement.company, 0.35, 0);
+  holds(agreement.holder2, agreement.company, 0.3, 0);
+
+  const body = `PB:${city(1).code}-SASAC`;
+  nodes.push({ id: body, kind: "PublicBody", name: `${city(1).name}人民政府国有资产监督管理委员会`, cityCode: city(1).code, riskFlags: [] });
+  const state = { body, n: company(1), o: company(1) };
+  holds(state.body, state.n, 1, 1);
+  holds(state.body, state.o, 0.51, 1);
+
+  const repChange = { before: person(2), after: person(2), manager: person(2), company: company(2), changedOn: "2022-07-01", managerFrom: "2030-01-01" };
+  edge("LEGAL_REPRESENTATIVE_OF", repChange.before, repChange.company, 2, { validFrom: "2015-03-01", validTo: repChange.changedOn });
+  edge("LEGAL_REPRESENTATIVE_OF", repChange.after, repChange.company, 2, { validFrom: repChange.changedOn });
+  edge("SENIOR_MANAGER_OF", repChange.manager, repChange.company, 2, { validFrom: repChange.managerFrom });
+
+  const hubPerson = person(0, ["KEY_ATTENTION"]);
+  const hub = {
+    person: hubPerson,
+    companies: [company(0, ["LOW_RATING"]), company(1, ["LOW_RATING"]), company(2), company(0), company(1)],
+  };
+  for (const [i, k] of hub.companies.entries()) edge("LEGAL_REPRESENTATIVE_OF", hub.person, k, i % 3);
+
+  const supply = { l: company(1), m: company(2, ["SERIOUS_DISHONESTY"]) };
+  edge("SUPPLY_CHAIN", hub.companies[0], supply.l, 0);
+  edge("SUPPLY_CHAIN", supply.l, supply.m, 1);
+
+  // Hooks onto synced enterprises, when given: they then join the demo's neighbourhoods.
+  const [a0, a1] = opts.anchors ?? [];
+  if (a0) edge("SUPPLY_CHAIN", supply.m, a0, 2);
+  if (a1) edge("SENIOR_MANAGER_OF", hub.person, a1, 0);
+
+  return {
+    seed, nodes, edges,
+    roles: { chain, pyramid, cycle, agreement, state, repChange, hub, supply, cities: cities.map((c) => c.code) },
+  };
+}
+
+/** Writes the demo structures into a store (nodes first); idempotent. */
+export async function loadDemo(store: GraphStore, seed: number, opts: { anchors?: string[] } = {}): Promise<DemoGraph> {
+  const demo = demoGraph(seed, opts);
+  await store.upsertNodes(demo.nodes);
+  await store.upsertEdges(demo.edges);
+  return demo;
+}

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { openStore, type Store } from "../lib/db/store.js";
+import { seedStore } from "../prisma/seed/load.js";
+import { DEMO_AS_OF, loadDemo } from "./demo.js";
+import { KuzuGraphStore } from "./kuzu/store.js";
+import { legalRepresentativeEdges, syncFromRelational } from "./sync.js";
+
+const ENTERPRISES = 300;
+
+describe("syncFromRelational (PGlite → kuzu)", () => {
+  let db: Store;
+  let graph: KuzuGraphStore;
+  let people: number;
+
+  beforeAll(async () => {
+    db = await openStore({ kind: "embedded" });
+    await seedStore(db.prisma, { enterprises: ENTERPRISES, seed: 7, batchSize: 100 });
+    people = new Set((await db.prisma.enterprise.findMany({ select: { legalRepresentativeId: true } })).map((e) => e.legalRepresentativeId)).size;
+    graph = new KuzuGraphStore();
+  });
+  afterAll(async () => {
+    await graph?.close();
+    await db?.close();
+  });
+
+  it("builds Enterprise and Person nodes and LEGAL_REPRESENTATIVE_OF edges; a second run changes nothing", async () => {
+    const first = await syncFromRelational(graph, db.prisma, { batchSize: 64 });
+    expect(first).toMatchObject({ edges: ENTERPRISES, skipped: 0 });
+    // A person representing companies in two batches is written twice.
+    expect(first.nodes).toBeGreaterThanOrEqual(ENTERPRISES + people);
+    const counts = await graph.counts();
+    expect(counts).toEqual({ nodes: ENTERPRISES + people, edges: ENTERPRISES });
+
+    const second = await syncFromRelational(graph, db.prisma, { batchSize: 100 });
+    expect(second.edges).toBe(0);
+    expect(await graph.counts()).toEqual(counts);
+
+    const e = await db.prisma.enterprise.findFirstOrThrow({ orderBy: { uscc: "asc" } });
+    expect(await graph.getEdges({ to: e.uscc })).toEqual([{
+      type: "LEGAL_REPRESENTATIVE_OF", from: e.legalRepresentativeId, to: e.uscc, share: null,
+      cityCode: e.registeredCityCode, validFrom: e.establishedOn.toISOString().slice(0, 10), validTo: null,
+    }]);
+    const node = (await graph.getNodes([e.uscc])).get(e.uscc);
+    expect(node).toMatchObject({ kind: "Enterprise", name: e.name, cityCode: e.registeredCityCode });
+  });
+
+  it("keeps the demo structures and risk flags laid on top, and an incremental run records a change of representative", async () => {
+    const [a0, a1] = (await db.prisma.enterprise.findMany({ orderBy: { uscc: "asc" }, take: 2, select: { uscc: true } })).map((e) => e.uscc);
+    const demo = await loadDemo(graph, 11, { anchors: [a0, a1] });
+    const flagged = { ...(await graph.getNodes([a0])).get(a0)!, riskFlags: ["LOW_RATING"] };
+    await graph.upsertNodes([flagged]);
+    const before = await graph.counts();
+
+    // a1's representative becomes the person who represents a0.
+    const e0 = await db.prisma.enterprise.findUniqueOrThrow({ where: { uscc: a0 } });
+    const e1 = await db.prisma.enterprise.findUniqueOrThrow({ where: { uscc: a1 } });
+    const since = new Date();
+    await db.prisma.enterprise.update({ where: { uscc: a1 }, data: { legalRepresentativeId: e0.legalRepresentativeId, legalRepresentativeName: e0.legalRepresentativeName } });
+    const inc = await syncFromRelational(graph, db.prisma, { since });
+    expect(inc).toEqual({ nodes: 2, edges: 2, skipped: 0 }); // a1 and its new representative; old edge closed, new one opened
+
+    const today = (await db.prisma.enterprise.findUniqueOrThrow({ where: { uscc: a1 } })).updatedAt.toISOString().slice(0, 10);
+    const lr = await graph.getEdges({ to: a1, type: "LEGAL_REPRESENTATIVE_OF" });
+    expect(lr.map((x) => [x.from, x.validFrom, x.validTo])).toEqual(
+      [[e1.legalRepresentativeId, e1.establishedOn.toISOString().slice(0, 10), today], [e0.legalRepresentativeId, today, null]]
+        .sort((x, y) => (x[0]! < y[0]! ? -1 : 1)),
+    );
+    expect(await graph.counts()).toEqual({ nodes: before.nodes, edges: before.edges + 1 });
+    expect((await graph.getNodes([a0])).get(a0)?.riskFlags).toEqual(["LOW_RATING"]);
+    expect((await graph.getEdges({ from: demo.roles.hub.person, to: a1 }))).toHaveLength(1);
+
+    // The two enterprises now share a representative: one cluster, as of today.
+    const clusters = await graph.clusters({ minSize: 2, asOf: today });
+    expect(clusters.some((c) => c.members.some((m) => m.id === a0) && c.members.some((m) => m.id === a1))).toBe(true);
+    const again = await syncFromRelational(graph, db.prisma, { since });
+    expect(again.edges).toBe(0);
+    expect(await graph.counts()).toEqual({ nodes: before.nodes, edges: before.edges + 1 });
+    // K1's 0.609 (contract.ts) plus a0, now LOW_RATING, 3 supply-chain hops away (K1 → L → M → a0):
+    // 0.3 × 0.5² × 0.4³ = 0.0048, so 1 − 0.391 × (1 − 0.0048) = 0.6108768.
+    expect((await graph.relatedPartyRisk(demo.roles.hub.companies[0], { asOf: DEMO_AS_OF })).score).toBeCloseTo(0.6108768, 12);
+  });
+});
+
+describe("legalRepresentativeEdges", () => {
+  const e = {
+    uscc: "91610800MA0000001X", name: "x", legalRepresentativeId: "P2", legalRepresentativeName: "y",
+    registeredCityCode: "610800", establishedOn: new Date("2010-05-01T00:00:00Z"), updatedAt: new Date("2010-05-01T08:00:00Z"),
+  };
+  it("closes a representative who started the same day on the next day, so validTo stays after validFrom", () => {
+    const stored = [{ type: "LEGAL_REPRESENTATIVE_OF" as const, from: "P1", to: e.uscc, cityCode: "610800", validFrom: "2010-05-01", validTo: null }];
+    expect(legalRepresentativeEdges(e, "P2", stored).map((x) => [x.from, x.validFrom, x.validTo])).toEqual([
+      ["P1", "2010-05-01", "2010-05-02"], ["P2", "2010-05-02", null],
+    ]);
+  });
+  it("updates the source city of the open edge in place", () => {
+    const stored = [{ type: "LEGAL_REPRESENTATIVE_OF" as const, from: "P2", to: e.uscc, cityCode: "620100", validFrom: "2010-05-01", validTo: null }];
+    expect(legalRepresentativeEdges(e, "P2", stored)).toEqual([{ ...stored[0], cityCode: "610800" }]);
+  });
+});
