@@ -1,4 +1,5 @@
 // Checking what a target answers before benching it: a fast error is not a fast answer.
+import { maskPersonalField } from "../lib/privacy.js";
 
 export interface Answer {
   status: number;
@@ -38,4 +39,18 @@ export function firstDifference(a: unknown, b: unknown, path = "$"): { path: str
   }
   const short = (v: unknown) => (v === undefined ? "(absent)" : JSON.stringify(v).slice(0, 200));
   return { path, ours: short(a), theirs: short(b) };
+}
+
+/**
+ * The bench query's one personal field (legalRepresentative.name) masked as our gateway
+ * masks it for a caller without personal:read, so a gateway that does not mask (the stock
+ * one) can still be checked to return the same records.
+ */
+export function maskLegalRepresentatives(answer: unknown): unknown {
+  const copy = structuredClone(answer) as { data?: { enterprises?: { edges?: Array<{ node?: { legalRepresentative?: { name?: unknown } | null } }> } } };
+  for (const edge of copy.data?.enterprises?.edges ?? []) {
+    const rep = edge.node?.legalRepresentative;
+    if (rep && "name" in rep) rep.name = maskPersonalField("Individual", "name", rep.name);
+  }
+  return copy;
 }

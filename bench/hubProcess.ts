@@ -1,5 +1,6 @@
 // The servers `npm run bench -- gateway` measures, each a child process: the hub as
 // `npm start` runs it, and the stock Apollo gateway over the hub's subgraphs.
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +17,12 @@ export interface HubProcess {
   child: Child;
   ready: HubReady;
   startSec: number;
+  /**
+   * Offered to the hub as HUB_GATEWAY_SECRET so the bench can sign the identity our
+   * subgraphs require from the gateway. Works only if the hub uses it rather than a
+   * secret of its own; otherwise direct subgraph requests are refused (and reported).
+   */
+  gatewaySecret: string;
   /** How the hub ended when cleanup stopped it (filled in by cleanup). */
   exit: { value: ChildExit | null };
 }
@@ -42,10 +49,15 @@ export async function startHubProcess(opts: HubProcessOptions, cleanup: Cleanup)
     HUB_SEED_PER_CITY: String(opts.seedPerCity),
     // info, not warn: the subgraph URLs are only in the "hub ready" info line.
     LOG_LEVEL: "info",
+    HUB_GATEWAY_SECRET: randomBytes(32).toString("base64url"),
   };
   // Local trials' mode where the hub has partner auth: every request acts as one partner
   // without personal:read, so answers stay masked. Ignored by a hub without auth.
   if (!opts.token) env.HUB_AUTH = "off";
+  // One partner sends every bench request: the per-partner rate limit must not be what is
+  // measured. Its code path still runs, so its cost stays in the numbers.
+  env.HUB_RATE_PER_SECOND = "1000000";
+  env.HUB_RATE_BURST = "1000000";
   delete env.DATABASE_URL; // embedded means embedded, whatever the caller's shell has
   if (opts.store === "postgres") {
     const db = await createBenchDatabase();
@@ -75,15 +87,15 @@ export async function startHubProcess(opts: HubProcessOptions, cleanup: Cleanup)
   const ready = (await child.ready) as HubReady;
   const startSec = (Date.now() - started) / 1000;
   log(`hub ready in ${startSec} s: ${ready.url}`);
-  return { child, ready, startSec, exit };
+  return { child, ready, startSec, gatewaySecret: env.HUB_GATEWAY_SECRET!, exit };
 }
 
 /** The stock gateway over the hub's subgraphs, or the reason it could not start. */
-export async function startStockGateway(subgraphs: Record<string, string>, cleanup: Cleanup): Promise<{ child: Child; url: string } | { problem: string }> {
+export async function startStockGateway(subgraphs: Record<string, string>, forwardHeaders: string[], cleanup: Cleanup): Promise<{ child: Child; url: string } | { problem: string }> {
   const child = spawnNode({
     name: "stock",
     script: "bench/stockGateway.ts",
-    env: { ...process.env, BENCH_SUBGRAPHS: Object.entries(subgraphs).map(([n, u]) => `${n}=${u}`).join(","), PORT: "0" },
+    env: { ...process.env, BENCH_SUBGRAPHS: Object.entries(subgraphs).map(([n, u]) => `${n}=${u}`).join(","), BENCH_FORWARD_HEADERS: forwardHeaders.join(","), PORT: "0" },
     pick: (line) => (line.startsWith('{"stockGateway"') ? (JSON.parse(line) as { stockGateway: string }).stockGateway : undefined),
     timeoutMs: 60_000,
   });

@@ -8,6 +8,10 @@ import { subgraphModules } from "../subgraphs/index.js";
 import { seedStore } from "../prisma/seed/load.js";
 import { partnerCities } from "../lib/cities.js";
 import { seedListsDemo } from "../subgraphs/lists/demo.js";
+import { generateEnterprises } from "../prisma/seed/generator.js";
+import { openGraphStore, loadDemo, syncFromRelational, type GraphConfig } from "../graph/index.js";
+import type { GraphStore } from "../graph/types.js";
+import { join } from "node:path";
 import { loadRules } from "../subgraphs/lists/rules/index.js";
 import { composeSupergraph } from "./compose.js";
 import { startGateway, gatewayLimitsFromConfig, type GatewayLimits } from "./index.js";
@@ -25,6 +29,10 @@ export interface HubOptions {
   maxPageSize: number;
   /** Lists expiry sweep period (default hourly). */
   sweepIntervalSeconds?: number;
+  /** The affiliate graph: Neo4j, or kuzu in a folder (no dir = in memory). */
+  graph?: GraphConfig;
+  graphSyncSeconds?: number;
+  gatewaySecret?: string;
   auth: AuthConfig;
   limits: GatewayLimits;
   /** Event bus settings (NATS, Redis, or in-process) and the per-subscriber queue bound. */
@@ -37,6 +45,7 @@ export interface RunningHub {
   url: string;
   store: Store;
   bus: EventBus;
+  graph: GraphStore;
   gateway: RunningService;
   subgraphs: Record<string, RunningService>;
   close(): Promise<void>;
@@ -45,6 +54,9 @@ export interface RunningHub {
 export function hubOptionsFromConfig(cfg: HubConfig, store: StoreLocation): HubOptions {
   return {
     store, port: cfg.PORT, host: cfg.HOST, seedPerCity: cfg.HUB_SEED_PER_CITY, seed: cfg.HUB_SEED, maxPageSize: cfg.HUB_MAX_PAGE_SIZE, sweepIntervalSeconds: cfg.HUB_SWEEP_INTERVAL_SECONDS,
+    graph: { neo4jUri: cfg.NEO4J_URI, neo4jUser: cfg.NEO4J_USER, neo4jPassword: cfg.NEO4J_PASSWORD, dataDir: join(cfg.HUB_DATA_DIR, "graph") },
+    graphSyncSeconds: cfg.HUB_GRAPH_SYNC_SECONDS,
+    gatewaySecret: cfg.HUB_GATEWAY_SECRET,
     auth: authConfigFromConfig(cfg), limits: gatewayLimitsFromConfig(cfg), introspection: cfg.HUB_INTROSPECTION,
     events: { redisUrl: cfg.REDIS_URL, natsUrl: cfg.NATS_URL, maxQueue: cfg.HUB_SUBSCRIBER_QUEUE },
   };
@@ -58,6 +70,7 @@ export function hubOptionsFromConfig(cfg: HubConfig, store: StoreLocation): HubO
 export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const logger = opts.logger ?? createLogger("hub");
   const store = await openStore(opts.store);
+  const graphStore = await openGraphStore(opts.graph ?? {});
   const events = opts.events ?? { maxQueue: 1000 };
   const bus = await createEventBus({ redisUrl: events.redisUrl, natsUrl: events.natsUrl });
   const started: RunningService[] = [];
@@ -67,13 +80,18 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       logger.info({ enterprises, seed: opts.seed }, "empty store: generating demo data");
       const summary = await seedStore(store.prisma, { enterprises, seed: opts.seed });
       const lists = await seedListsDemo(store.prisma, loadRules(), { seed: opts.seed, enterprises });
-      logger.info({ ...summary, listEntries: lists }, "demo data ready");
+      // Ownership structures (chains, pyramids, cycles...) hung on the first generated enterprises.
+      const anchors = [...generateEnterprises({ seed: opts.seed, enterprises: Math.min(enterprises, 50) })].map((g) => g.enterprise.uscc);
+      await syncFromRelational(graphStore, store.jobs);
+      const demo = await loadDemo(graphStore, opts.seed, { anchors });
+      logger.info({ ...summary, listEntries: lists, graphNodes: demo.nodes.length, graphEdges: demo.edges.length }, "demo data ready");
     }
-    const gatewaySecret = randomBytes(32).toString("base64url");
+    // Shared with subgraphs run elsewhere (and benchmarks) when configured; private to this process otherwise.
+    const gatewaySecret = opts.gatewaySecret ?? randomBytes(32).toString("base64url");
     const subgraphs: Record<string, RunningService> = {};
     const modules = subgraphModules(
-      { HUB_MAX_PAGE_SIZE: opts.maxPageSize, HUB_SWEEP_INTERVAL_SECONDS: opts.sweepIntervalSeconds ?? 3600 },
-      { gatewaySecret, enterpriseUrl: () => subgraphs.enterprise?.url, bus },
+      { HUB_MAX_PAGE_SIZE: opts.maxPageSize, HUB_SWEEP_INTERVAL_SECONDS: opts.sweepIntervalSeconds ?? 3600, HUB_GRAPH_SYNC_SECONDS: opts.graphSyncSeconds ?? 60 },
+      { gatewaySecret, enterpriseUrl: () => subgraphs.enterprise?.url, bus, graph: graphStore },
     );
     for (const [name, mod] of Object.entries(modules)) {
       subgraphs[name] = await startSubgraph(mod, { store, port: 0, host: "127.0.0.1", gatewaySecret, logger: logger.child({ subgraph: name }) });
@@ -89,18 +107,21 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       url: gateway.url,
       store,
       bus,
+      graph: graphStore,
       gateway,
       subgraphs,
       async close() {
         await gateway.close();
         for (const s of Object.values(subgraphs)) await s.close();
         await bus.close();
+        await graphStore.close();
         await store.close();
       },
     };
   } catch (err) {
     for (const s of started) await s.close();
     await bus.close();
+    await graphStore.close();
     await store.close();
     throw err;
   }

@@ -105,6 +105,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
+    // Shutdown is ours (scripts/shutdown.ts): Apollo's own signal handlers race it and hang in stop().
+    stopOnTerminationSignals: false,
     introspection: opts.introspection ?? false,
     // Field suggestions ("did you mean ...") would reveal the schema when introspection is off.
     hideSchemaDetailsFromClientErrors: !opts.introspection,

@@ -59,6 +59,12 @@ const schema = z
   HUB_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(3600),
   /** Where a separately run lists subgraph finds the enterprise subgraph (responsible persons, F19). */
   HUB_ENTERPRISE_URL: z.string().url().optional(),
+  /** The affiliate graph on Neo4j; the embedded kuzu store under HUB_DATA_DIR/graph otherwise. */
+  NEO4J_URI: z.string().optional(),
+  NEO4J_USER: z.string().optional(),
+  NEO4J_PASSWORD: z.string().optional(),
+  /** How often the graph takes the relational records' changes (a full sync runs at start). */
+  HUB_GRAPH_SYNC_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Allow-list mode: a persisted-query manifest; only its operations run. */
   HUB_TRUSTED_DOCUMENTS: z.string().optional(),
 })

@@ -12,6 +12,7 @@ export type ErrorCode =
   | "BAD_REQUEST"
   | "INVALID_TRANSITION"
   | "REPAIR_BARRED"
+  | "GRAPH_UNAVAILABLE"
   | "INTERNAL_SERVER_ERROR";
 
 export function hubError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {

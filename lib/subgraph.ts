@@ -81,6 +81,8 @@ export async function startSubgraph<T extends BaseContext>(mod: SubgraphModule<T
   const apollo = new ApolloServer<T>({
     schema,
     includeStacktraceInErrorResponses: false,
+    // Shutdown is ours (scripts/shutdown.ts): Apollo's own signal handlers race it and hang in stop().
+    stopOnTerminationSignals: false,
     hideSchemaDetailsFromClientErrors: true,
     formatError: formatErrorFor(logger),
     csrfPrevention: true,

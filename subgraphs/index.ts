@@ -5,6 +5,8 @@ import { individualSubgraph } from "./individual/index.js";
 import { listsSubgraph } from "./lists/index.js";
 import { enterpriseResponsibleLookup } from "./lists/responsibleLookup.js";
 import type { EventBus } from "../lib/events/types.js";
+import type { GraphStore } from "../graph/types.js";
+import { relationsSubgraph } from "./relations/index.js";
 
 /** How subgraphs reach each other's public contracts (never each other's tables). */
 export interface SubgraphLinks {
@@ -13,9 +15,11 @@ export interface SubgraphLinks {
   enterpriseUrl: () => string | undefined;
   /** The event bus outboxes are relayed to. */
   bus?: EventBus;
+  /** The affiliate graph; without it the relations subgraph is left out. */
+  graph?: GraphStore;
 }
 
-type Cfg = Pick<HubConfig, "HUB_MAX_PAGE_SIZE" | "HUB_SWEEP_INTERVAL_SECONDS">;
+type Cfg = Pick<HubConfig, "HUB_MAX_PAGE_SIZE" | "HUB_SWEEP_INTERVAL_SECONDS" | "HUB_GRAPH_SYNC_SECONDS">;
 
 /** Every subgraph of the hub, by name, in start order: adding one is one line here. */
 export function subgraphModules(cfg: Cfg, links?: SubgraphLinks): Record<string, SubgraphModule<BaseContext>> {
@@ -28,6 +32,7 @@ export function subgraphModules(cfg: Cfg, links?: SubgraphLinks): Record<string,
       lookupResponsible: links ? enterpriseResponsibleLookup(links.enterpriseUrl, links.gatewaySecret) : undefined,
       bus: links?.bus,
     }),
+    ...(links?.graph ? { relations: relationsSubgraph({ store: links.graph, syncIntervalSeconds: cfg.HUB_GRAPH_SYNC_SECONDS }) } : {}),
   };
   // Each module's context type extends BaseContext; the runner only needs the base.
   return modules as unknown as Record<string, SubgraphModule<BaseContext>>;

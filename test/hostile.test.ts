@@ -30,7 +30,8 @@ const UNKNOWN_ID = "360426199101010071";
 /** Words of a response that would betray internals (SQL errors, stack traces). */
 const LEAK = /prisma|invocation|stacktrace|node_modules|\.ts:\d+/i;
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// Response shapes vary per case; the assertions say what each must hold.
+type Json = Record<string, any>;
 interface Who { city?: string; scopes?: string[]; sub?: string }
 
 let hub: TestHub;
@@ -79,6 +80,9 @@ async function snapshot() {
     penalties: await p.administrativePenalty.count(),
     individuals: await p.individual.count(),
     qualifications: await p.professionalQualification.count(),
+    listEntries: await p.listEntry.count(),
+    listHistory: await p.listEntryHistory.count(),
+    objections: await p.objection.count(),
   };
 }
 
@@ -120,11 +124,12 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  // The process is up and both subgraphs answer through the gateway ...
-  const r = await ask("{ cities { code } enterprises(first: 1) { edges { node { name } } } }");
+  // The process is up and the subgraphs answer through the gateway ...
+  const r = await ask(`{ cities { code } enterprises(first: 1) { edges { node { name } } } enterprise(uscc: "${usccWithRep}") { legalRepresentative { city { code } } } }`);
   expect(r.errors).toBeUndefined();
   expect(r.data!.cities).toHaveLength(6);
   expect(r.data!.enterprises.edges).toHaveLength(1);
+  expect(r.data!.enterprise.legalRepresentative.city.code).toBe(person.cityCode);
   // ... and no record changed.
   expect(await snapshot()).toEqual(baseline);
 });
@@ -152,7 +157,7 @@ describe("operations too large to run", () => {
     for (const [query, cost] of [[`{ ${aliases} }`, "60300"], [`{ ...F40 } ${bomb}`, String(201 * 2 ** 40)]]) {
       const started = Date.now();
       const r = await withoutSql(() => ask(query));
-      expect(Date.now() - started).toBeLessThan(2000);
+      expect(Date.now() - started).toBeLessThan(5000); // linear analysis: an exponential walk would not end
       expectRefused(r, 400, "QUERY_TOO_COMPLEX");
       expect(r.errors![0].message).toContain(`cost ${cost} exceeds the limit 5000`);
     }
@@ -180,7 +185,7 @@ describe("operations too large to run", () => {
   ])("refuses %s as GRAPHQL_VALIDATION_FAILED, fast", async (_label, query) => {
     const started = Date.now();
     const r = await withoutSql(() => ask(query));
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(3000);
     expectRefused(r, 400, "GRAPHQL_VALIDATION_FAILED");
     expect(r.errors![0].message).toContain("within itself");
   });
@@ -272,6 +277,11 @@ describe("injection-shaped strings in every string argument", () => {
           header = "%ED%A0%80"; // a lone surrogate cannot be encoded: send the invalid UTF-8 it would be
         }
         return ask(`{ enterprise(uscc: "${usccWithRep}") { name legalRepresentative { name } } }`, undefined, { scopes: ["credit:read", "personal:read"] }, { "x-hub-purpose": header });
+      },
+      async after(s, r) {
+        if (r.errors) return;
+        const last = await hub.store.prisma.queryRegistration.findFirstOrThrow({ where: { subjectIdNumber: person.idNumber, unmasked: true }, orderBy: { id: "desc" } });
+        expect(last.purpose).toBe(s.trim());
       },
     },
   };
@@ -382,9 +392,10 @@ describe("rate limit", () => {
   it("answers the 6th rapid request of one partner 429 RATE_LIMITED with Retry-After; another partner is unaffected", async () => {
     const token = await tokenFor({ sub: "rate-limit-probe" });
     const one = () => send({ contentType: "application/json", body: JSON.stringify({ query: "{ cities { code } }" }), token });
-    const burst = await Promise.all(Array.from({ length: 5 }, one));
-    expect(burst.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-    const sixth = await withoutSql(one);
+    // Six at once (so no refill can happen in between, however loaded the machine): five pass, one is refused.
+    const six = await Promise.all(Array.from({ length: 6 }, one));
+    expect(six.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 429]);
+    const sixth = six.find((r) => r.status === 429)!;
     expectRefused(sixth.body, 429, "RATE_LIMITED");
     expect(Number(sixth.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(sixth.body.errors![0].extensions).toMatchObject({ retryAfterSeconds: expect.any(Number) });
@@ -397,35 +408,31 @@ describe("rate limit", () => {
 });
 
 describe("writes", () => {
-  // Whether any subgraph declares mutations, from the SDL subgraphs publish for composition.
-  const schemaHasMutations = async () => {
-    const sdls = await Promise.all(Object.values(hub.subgraphs).map((s) => postGraphQL<{ _service: { sdl: string } }>(s.url, "{ _service { sdl } }")));
-    return sdls.some((r) => /\btype Mutation\b/.test(r.data!._service.sdl));
-  };
-
   it.each([
     "mutation Wipe { deleteEnterprise(uscc: \"91110000600037341L\") { uscc } }",
     "mutation { dropAllEnterprises }",
-    "subscription { __typename }",
+    "subscription { enterpriseWiped { uscc } }",
   ])("refuses %s (no such operation) as a validation error, before execution", async (query) => {
     const r = await withoutSql(() => ask(query, undefined, { scopes: ["credit:read", "lists:write", "admin"] }));
     expectRefused(r, 400, "GRAPHQL_VALIDATION_FAILED");
   });
 
-  it("refuses any mutation while the schema declares none", async () => {
-    // "A token from city A writing city B's record" needs the first mutations, which the
-    // lists subgraph brings: the cross-city write case is to be added with it. Until then
-    // even the most harmless mutation must be refused as invalid.
-    if (await schemaHasMutations()) return;
-    const r = await withoutSql(() => ask("mutation { __typename }", undefined, { scopes: ["credit:read", "lists:write", "admin"] }));
-    expectRefused(r, 400, "GRAPHQL_VALIDATION_FAILED");
+  it("refuses a lists mutation to a token without lists:write, naming the scope", async () => {
+    const r = await ask("mutation { transitionListEntry(id: \"1\", to: REVOKED, reason: \"hostile\") { id state } }", undefined, { scopes: ["credit:read", "personal:read", "audit:read"] });
+    expect(codeOf(r)).toBe("FORBIDDEN");
+    expect(r.errors![0].message).toContain("lists:write");
+    expect(r.data ?? null).toBeNull();
   });
+
+  // The brief for this file predates the first mutations (the lists subgraph). The
+  // cross-city write case belongs with them: a city-A token moving city B's entry.
+  it.todo("refuses a token from city A writing city B's record (lists mutations)");
 });
 
 describe("subgraphs reached directly", () => {
-  const identity = (secret: string, alg = "HS256") =>
-    new SignJWT({ city: person.cityCode, scopes: ["credit:read", "personal:read", "audit:read", "admin"], purpose: "forged", rid: "forged" })
-      .setProtectedHeader({ alg }).setSubject("forger").setAudience("hub-subgraphs").setIssuedAt().setExpirationTime("2m")
+  const identity = (secret: string) =>
+    new SignJWT({ city: person.cityCode, scopes: ["credit:read", "personal:read", "audit:read", "lists:write", "admin"], purpose: "forged", rid: "forged" })
+      .setProtectedHeader({ alg: "HS256" }).setSubject("forger").setAudience("hub-subgraphs").setIssuedAt().setExpirationTime("2m")
       .sign(new TextEncoder().encode(secret));
   const forgeries: Array<[string, () => Promise<Record<string, string>>]> = [
     ["no identity header", async () => ({})],
@@ -442,6 +449,8 @@ describe("subgraphs reached directly", () => {
       ["enterprise", `{ _entities(representations: [{ __typename: "Enterprise", uscc: "${usccWithRep}" }]) { ... on Enterprise { name } } }`],
       ["individual", `{ individual(idNumber: "${person.idNumber}", purpose: "贷款审批") { idNumber name } }`],
       ["individual", `{ _entities(representations: [{ __typename: "Individual", idNumber: "${person.idNumber}" }]) { ... on Individual { idNumber name } } }`],
+      ["lists", "{ listEntries(first: 5) { edges { node { id state } } } }"],
+      ["lists", "mutation { transitionListEntry(id: \"1\", to: REVOKED, reason: \"forged\") { id } }"],
     ] as const) {
       const r = await withoutSql(() => postGraphQL<Json>(hub.subgraphs[name].url, query, undefined, headers));
       expectRefused(r, 401, "UNAUTHENTICATED");

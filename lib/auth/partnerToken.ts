@@ -26,12 +26,16 @@ function reasonOf(err: unknown): string {
 }
 
 export function createPartnerTokenVerifier(cfg: PartnerTokenConfig): (token: string) => Promise<PartnerClaims> {
-  const key: Uint8Array | JWTVerifyGetKey = cfg.secret !== undefined ? new TextEncoder().encode(cfg.secret) : createRemoteJWKSet(new URL(cfg.jwksUrl));
+  // Imported once: jose would otherwise import a raw secret into a WebCrypto key on every call.
+  const key: Promise<CryptoKey> | JWTVerifyGetKey = cfg.secret !== undefined
+    ? crypto.subtle.importKey("raw", new TextEncoder().encode(cfg.secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"])
+    : createRemoteJWKSet(new URL(cfg.jwksUrl));
   const algorithms = cfg.secret !== undefined ? ["HS256"] : ["RS256", "ES256"];
   return async (token) => {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, key as Uint8Array, { algorithms, requiredClaims: ["sub", "exp"] }));
+      const k = typeof key === "function" ? key : await key;
+      ({ payload } = await jwtVerify(token, k as CryptoKey, { algorithms, requiredClaims: ["sub", "exp"] }));
     } catch (err) {
       throw unauthenticated(reasonOf(err));
     }

@@ -1,0 +1,96 @@
+import { describe, it, expect, beforeAll, afterAll } from "@jest/globals";
+import { startTestHub, type TestHub } from "./support.js";
+import { demoGraph } from "../graph/demo.js";
+import { generateEnterprises } from "../prisma/seed/generator.js";
+
+const SEED = 41;
+const GRAPH: { city: string; scopes: string[] } = { city: "610800", scopes: ["credit:read", "graph:read"] };
+
+describe("the affiliate graph through the gateway", () => {
+  let hub: TestHub;
+  const anchors = [...generateEnterprises({ seed: SEED, enterprises: 48 })].map((g) => g.enterprise.uscc);
+  const roles = demoGraph(SEED, { anchors }).roles;
+
+  beforeAll(async () => {
+    hub = await startTestHub("embedded", 8, SEED);
+    // The full sync from the relational records runs in the background at start.
+    for (let i = 0; i < 200 && (await hub.graph.counts()).nodes < 48; i++) await new Promise((r) => setTimeout(r, 100));
+  }, 120_000);
+  afterAll(async () => {
+    await hub?.stop();
+  });
+
+  it("finds the ultimate controller of a chain by multiplying shares, and the chain itself", async () => {
+    // The demo chain's companies live in the graph only: register the last one as the enterprise records would.
+    const template = await hub.store.prisma.enterprise.findFirstOrThrow();
+    await hub.store.prisma.enterprise.create({ data: { ...template, uscc: roles.chain.c, name: "链条末端公司", createdAt: undefined, updatedAt: undefined } });
+    const r = await hub.query<{ enterprise: { name: string; ultimateControllers: Array<{ kind: string; effectiveShare: number; controls: boolean; paths: Array<{ steps: Array<{ share: number }> }> }> } }>(
+      `query($u: ID!) { enterprise(uscc: $u) { name ultimateControllers(threshold: 0.2, asOf: "2026-11-01") { kind effectiveShare controls paths { steps { type share } } } } }`,
+      { u: roles.chain.c }, { as: GRAPH });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.enterprise.name).toBe("链条末端公司");
+    expect(r.data!.enterprise.ultimateControllers).toEqual([
+      { kind: "PERSON", effectiveShare: 0.24, controls: false, paths: [{ steps: [{ type: "SHAREHOLDER_OF", share: 0.8 }, { type: "SHAREHOLDER_OF", share: 0.6 }, { type: "SHAREHOLDER_OF", share: 0.5 }] }] },
+    ]);
+    const path = await hub.query<{ relationPath: { length: number; steps: Array<{ type: string; share: number | null }> } }>(
+      `query($a: ID!, $b: ID!) { relationPath(from: $a, to: $b, asOf: "2026-11-01") { length steps { type share } } }`, { a: roles.chain.person, b: roles.chain.c }, { as: GRAPH });
+    expect(path.errors).toBeUndefined();
+    expect(path.data!.relationPath.length).toBe(3);
+  });
+
+  it("lists a synced enterprise's affiliates with federated fields, people masked", async () => {
+    const r = await hub.query<{ enterprise: { name: string; affiliates: { totalCount: number; edges: Array<{ kind: string; distance: number; subject: Record<string, unknown> | null; path: Array<{ type: string }> }> } } }>(
+      `query($u: ID!) { enterprise(uscc: $u) { name affiliates(depth: 2, asOf: "2026-11-01") { totalCount edges { kind distance riskFlags
+        subject { __typename ... on Enterprise { uscc name } ... on Individual { idNumber name } ... on PublicBody { name } }
+        path { type from { __typename } to { __typename } } } } } }`, { u: anchors[1] }, { as: GRAPH });
+    expect(r.errors).toBeUndefined();
+    const aff = r.data!.enterprise.affiliates;
+    expect(aff.totalCount).toBeGreaterThanOrEqual(2);
+    const people = aff.edges.filter((e) => e.kind === "PERSON" && e.subject);
+    expect(people.length).toBeGreaterThanOrEqual(1);
+    for (const p of people) expect(p.subject!.idNumber).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
+    const hubPerson = aff.edges.find((e) => e.kind === "PERSON" && e.path[0]?.type === "SENIOR_MANAGER_OF");
+    expect(hubPerson?.distance).toBe(1);
+    expect(aff.edges.every((e, i) => i === 0 || e.distance >= aff.edges[i - 1].distance)).toBe(true);
+  });
+
+  it("scores related-party risk with its explanation", async () => {
+    const r = await hub.query<{ enterprise: { relatedPartyRisk: { score: number; formula: string; contributions: Array<{ flags: string[]; distance: number; contribution: number }> } } }>(
+      `query($u: ID!) { enterprise(uscc: $u) { relatedPartyRisk(asOf: "2026-11-01") { score formula contributions { flags distance contribution } } } }`, { u: anchors[0] }, { as: GRAPH });
+    expect(r.errors).toBeUndefined();
+    const risk = r.data!.enterprise.relatedPartyRisk;
+    expect(risk.score).toBeGreaterThan(0);
+    expect(risk.score).toBeLessThanOrEqual(1);
+    expect(risk.contributions.some((c) => c.flags.includes("SERIOUS_DISHONESTY"))).toBe(true);
+    expect(risk.formula).toContain("1 −");
+    const expected = 1 - risk.contributions.reduce((p, c) => p * (1 - c.contribution), 1);
+    expect(risk.score).toBeCloseTo(expected, 9);
+  });
+
+  it("groups enterprises tied by common people into clusters, largest first", async () => {
+    const r = await hub.query<{ affiliateClusters: Array<{ size: number; members: unknown[] }> }>(`{ affiliateClusters(minSize: 3, asOf: "2026-11-01") { size members { __typename } } }`, undefined, { as: GRAPH });
+    expect(r.errors).toBeUndefined();
+    const sizes = r.data!.affiliateClusters.map((c) => c.size);
+    expect(sizes.length).toBeGreaterThan(0);
+    expect([...sizes].sort((a, b) => b - a)).toEqual(sizes);
+    expect(sizes.every((s) => s >= 3)).toBe(true);
+  });
+
+  it("refuses a depth over 4 and needs graph:read", async () => {
+    const deep = await hub.query(`{ enterprise(uscc: "${anchors[0]}") { affiliates(depth: 5) { totalCount } } }`, undefined, { as: GRAPH });
+    expect(deep.errors![0].extensions?.code).toBe("BAD_USER_INPUT");
+    const noScope = await hub.query(`{ enterprise(uscc: "${anchors[0]}") { name affiliates { totalCount } } }`);
+    expect(noScope.errors![0].extensions?.code).toBe("FORBIDDEN");
+    expect(noScope.errors![0].message).toContain("graph:read");
+  });
+
+  it("answers an unknown subject with null, and a down graph with GRAPH_UNAVAILABLE while other fields answer", async () => {
+    const unknown = await hub.query<{ relationPath: null }>(`{ relationPath(from: "91110000600037341L", to: "${anchors[0]}") { length } }`, undefined, { as: GRAPH });
+    expect(unknown.errors).toBeUndefined();
+    expect(unknown.data!.relationPath).toBeNull();
+    await hub.graph.close();
+    const r = await hub.query<{ enterprise: { name: string; relatedPartyRisk: unknown } | null }>(`{ enterprise(uscc: "${anchors[0]}") { name relatedPartyRisk { score } } }`, undefined, { as: GRAPH });
+    expect(r.errors![0].extensions?.code).toBe("GRAPH_UNAVAILABLE");
+    expect(r.errors![0].path).toEqual(["enterprise", "relatedPartyRisk"]);
+  });
+});
