@@ -25,6 +25,10 @@ export interface HubProcess {
   gatewaySecret: string;
   /** How the hub ended when cleanup stopped it (filled in by cleanup). */
   exit: { value: ChildExit | null };
+  /** The hub's PostgreSQL database (postgres store only). */
+  databaseUrl?: string;
+  /** The hub's HUB_DATA_DIR (the embedded store is under `<dataDir>/pg`). */
+  dataDir: string;
 }
 
 export interface HubProcessOptions {
@@ -34,13 +38,26 @@ export interface HubProcessOptions {
   cpuProfDir: string;
   /** Sent as `Authorization: Bearer` by the bench; without one the hub runs with HUB_AUTH=off. */
   token?: string;
+  /** Extra environment for the hub (applied last: event bus URLs, queue sizes, scopes...). */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Reuse this HUB_DATA_DIR (not removed by cleanup: its owner removes it), e.g. to start the
+   * hub twice on one embedded store. Default: a fresh temporary directory, removed at cleanup.
+   */
+  dataDir?: string;
+  /** PostgreSQL store: use this database (its owner drops it) instead of a fresh throw-away one. */
+  databaseUrl?: string;
 }
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
 export async function startHubProcess(opts: HubProcessOptions, cleanup: Cleanup): Promise<HubProcess> {
-  const dataDir = await mkdtemp(join(tmpdir(), "hub-bench-"));
-  cleanup.add("remove data dir", () => rm(dataDir, { recursive: true, force: true }));
+  let dataDir = opts.dataDir;
+  if (!dataDir) {
+    const fresh = await mkdtemp(join(tmpdir(), "hub-bench-"));
+    cleanup.add("remove data dir", () => rm(fresh, { recursive: true, force: true }));
+    dataDir = fresh;
+  }
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: "0",
@@ -59,12 +76,17 @@ export async function startHubProcess(opts: HubProcessOptions, cleanup: Cleanup)
   env.HUB_RATE_PER_SECOND = "1000000";
   env.HUB_RATE_BURST = "1000000";
   delete env.DATABASE_URL; // embedded means embedded, whatever the caller's shell has
-  if (opts.store === "postgres") {
+  if (opts.store === "postgres" && opts.databaseUrl) {
+    env.DATABASE_URL = opts.databaseUrl;
+  } else if (opts.store === "postgres") {
     const db = await createBenchDatabase();
     cleanup.add(`drop database ${db.name}`, db.drop);
     env.DATABASE_URL = db.url;
     log(`database ${db.name}`);
   }
+
+  Object.assign(env, opts.env ?? {});
+  for (const [k, v] of Object.entries(opts.env ?? {})) if (v === undefined) delete env[k];
 
   log(`starting hub (${opts.store}, ${opts.seedPerCity} enterprises per city)`);
   const started = Date.now();
@@ -87,7 +109,7 @@ export async function startHubProcess(opts: HubProcessOptions, cleanup: Cleanup)
   const ready = (await child.ready) as HubReady;
   const startSec = (Date.now() - started) / 1000;
   log(`hub ready in ${startSec} s: ${ready.url}`);
-  return { child, ready, startSec, gatewaySecret: env.HUB_GATEWAY_SECRET!, exit };
+  return { child, ready, startSec, gatewaySecret: env.HUB_GATEWAY_SECRET!, exit, databaseUrl: env.DATABASE_URL, dataDir };
 }
 
 /** The stock gateway over the hub's subgraphs, or the reason it could not start. */

@@ -1,4 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll, afterEach } from "@jest/globals";
+import { recognize } from "../subgraphs/lists/recognition.js";
+import { loadRules } from "../subgraphs/lists/rules/index.js";
 import { createHash } from "node:crypto";
 import { SignJWT } from "jose";
 import * as fc from "fast-check";
@@ -38,6 +40,7 @@ let hub: TestHub;
 let baseline: Awaited<ReturnType<typeof snapshot>>;
 let person: { idNumber: string; cityCode: string };
 let usccWithRep: string;
+let yulinEntry: number;
 
 // Every request acts as a fresh partner system (`sub`): the limiter's buckets are
 // per city+sub, so only the rate-limit case below ever meets the burst of 5.
@@ -112,11 +115,16 @@ const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64url");
 
 beforeAll(async () => {
   hub = await startTestHub("embedded", 10, 3, LIMITS);
-  baseline = await snapshot();
   const e = await hub.store.prisma.enterprise.findFirstOrThrow({ where: { legalRepresentativeId: { not: null } }, orderBy: { uscc: "asc" } });
   usccWithRep = e.uscc;
   person = await hub.store.prisma.individual.findUniqueOrThrow({ where: { idNumber: e.legalRepresentativeId! } });
   expect(await hub.store.prisma.individual.findUnique({ where: { idNumber: UNKNOWN_ID } })).toBeNull();
+  // One entry of 榆林's, for the cross-city write case, made before the baseline is taken.
+  yulinEntry = (await recognize(hub.store.prisma, loadRules(), { sub: "yulin", city: "610800" }, {
+    subject: usccWithRep, listType: "SERIOUS_DISHONESTY", field: "税务", authority: "榆林市税务局", severity: "SERIOUS",
+    basis: { type: "ADMINISTRATIVE_PENALTY", referenceNumber: "HOSTILE-1", decidedOn: "2026-06-01" }, responsiblePersons: [],
+  })).id;
+  baseline = await snapshot();
 }, 120_000);
 
 afterAll(async () => {
@@ -424,9 +432,17 @@ describe("writes", () => {
     expect(r.data ?? null).toBeNull();
   });
 
-  // The brief for this file predates the first mutations (the lists subgraph). The
-  // cross-city write case belongs with them: a city-A token moving city B's entry.
-  it.todo("refuses a token from city A writing city B's record (lists mutations)");
+  it.each([
+    ["move", `mutation { transitionListEntry(id: "ID", to: REVOKED, reason: "hostile takeover") { id state } }`],
+    ["interview", `mutation { recordInterview(entryId: "ID", interviewedOn: "2026-11-20", interviewee: "法定代表人", notes: "hostile") { id } }`],
+  ])("refuses a token from 银川 writing 榆林's entry (%s), changing nothing", async (_label, template) => {
+    const before = await hub.store.prisma.listEntry.findUniqueOrThrow({ where: { id: yulinEntry } });
+    const r = await ask(template.replace("ID", String(yulinEntry)), undefined, { city: "640100", scopes: ["credit:read", "lists:write"] });
+    expect(codeOf(r)).toBe("FORBIDDEN");
+    expect(r.errors![0].message).toContain("610800");
+    expect(await hub.store.prisma.listEntry.findUniqueOrThrow({ where: { id: yulinEntry } })).toEqual(before);
+    expect(await hub.store.prisma.interview.count({ where: { entryId: yulinEntry } })).toBe(0);
+  });
 });
 
 describe("subgraphs reached directly", () => {
@@ -445,7 +461,7 @@ describe("subgraphs reached directly", () => {
     const headers = await headersOf();
     const registrations = await hub.store.prisma.queryRegistration.count();
     for (const [name, query] of [
-      ["enterprise", "{ enterprises(first: 5) { edges { node { name legalRepresentative { idNumber } } } } }"],
+      ["enterprise", "{ enterprises(first: 5) { edges { node { name legalRepresentative { ref } } } } }"],
       ["enterprise", `{ _entities(representations: [{ __typename: "Enterprise", uscc: "${usccWithRep}" }]) { ... on Enterprise { name } } }`],
       ["individual", `{ individual(idNumber: "${person.idNumber}", purpose: "贷款审批") { idNumber name } }`],
       ["individual", `{ _entities(representations: [{ __typename: "Individual", idNumber: "${person.idNumber}" }]) { ... on Individual { idNumber name } } }`],

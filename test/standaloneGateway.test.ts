@@ -52,7 +52,8 @@ describe("npm run start:gateway over a supergraph composed ahead of time", () =>
     const file = join(dir, "supergraph.graphql");
     writeFileSync(file, composeSupergraph([{ name: "products", url: products.url, typeDefs: products.typeDefs }]));
     gateway = spawn(process.execPath, ["--import", "tsx", "scripts/start-gateway.ts"], {
-      env: { ...process.env, HUB_SUPERGRAPH: file, PORT: "0", LOG_LEVEL: "warn" },
+      // A foreign supergraph trial: token checks off, as documented for local trials.
+      env: { ...process.env, HUB_SUPERGRAPH: file, PORT: "0", LOG_LEVEL: "warn", HUB_AUTH: "off", HUB_DATA_DIR: dir },
       stdio: ["ignore", "pipe", "pipe"],
     });
     url = await waitForLine(gateway, /gateway ready: (\S+)/, 30_000);

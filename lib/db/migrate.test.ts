@@ -16,9 +16,16 @@ const TABLES = [
   "enterprise.enterprise",
   "individual.individual",
   "individual.professional_qualification",
+  "individual.query_registration",
+  "lists.interview",
+  "lists.list_entry",
+  "lists.list_entry_history",
+  "lists.objection",
+  "lists.outbox",
+  "lists.repair_application",
 ];
 const TABLES_SQL = `SELECT table_schema || '.' || table_name AS name FROM information_schema.tables
-  WHERE table_schema IN ('enterprise', 'individual') ORDER BY 1`;
+  WHERE table_schema IN ('enterprise', 'individual', 'lists') ORDER BY 1`;
 const RECORDED_SQL = `SELECT migration_name, finished_at IS NOT NULL AS finished FROM _prisma_migrations ORDER BY 1`;
 
 async function committedMigrations(): Promise<string[]> {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import pg from "pg";
 import { openStore, type Store } from "../db/store.js";
 import { createLogger } from "../logger.js";
 import { MemoryEventBus } from "./memoryBus.js";
@@ -95,9 +96,9 @@ describe("outbox relay (embedded PGlite, memory bus)", () => {
     await expect(second.runOnce()).rejects.toThrow(/stopped/);
   });
 
-  it("waits at a missing id for the grace period, then skips it; a late commit is still published", async () => {
+  it("holds back rows behind a rolled-back id for one poll only, then skips it", async () => {
     const bus = new MemoryEventBus();
-    const r = relay(bus, { holeGraceMs: 300 });
+    const r = relay(bus, { holeGraceMs: 60_000 });
     await r.runOnce(); // everything so far
     const base = Number(await bus.latestSequence());
 
@@ -111,21 +112,137 @@ describe("outbox relay (embedded PGlite, memory bus)", () => {
     const [after] = await insert(1);
     expect(after.id).toBe(burned.id + 1n);
 
-    expect(await r.runOnce()).toBe(0); // held back: the hole may still commit
-    await new Promise((res) => setTimeout(res, 350));
-    expect(await r.runOnce()).toBe(1); // grace over: skipped
-    let got = await drain(bus);
+    expect(await r.runOnce()).toBe(0); // held back: the id might still commit
+    await new Promise((res) => setTimeout(res, 150));
+    // No transaction was open to hold it (one PGlite connection): rolled back, skipped long before the grace period.
+    expect(await r.runOnce()).toBe(1);
+    const got = await drain(bus);
     expect(got.at(-1)?.id).toBe(after.eventId);
     expect(got).toHaveLength(base + 1);
+  });
+});
 
-    // The "rolled back" id commits after all (a transaction longer than the grace): published late.
-    const late = await store.prisma.listOutbox.create({
-      data: { id: burned.id, eventId: randomUUID(), type: "ListEntryChanged", entryId: 9999, cityCode: "410100", payload: { late: true } },
-    });
+/** Real concurrency needs a PostgreSQL server: commit order differs from id order only there. */
+describe("outbox relay (PostgreSQL, concurrent transactions)", () => {
+  const ADMIN_URL = process.env.EVENTS_TEST_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+  const dbName = `hub_events_test_${randomBytes(6).toString("hex")}`;
+  let store: Store;
+  const relays: OutboxRelay[] = [];
+  // One bus for these tests: each new relay continues after the last event the previous one relayed.
+  const bus = new MemoryEventBus();
+
+  beforeAll(async () => {
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${dbName}`);
+    await admin.end();
+    const url = new URL(ADMIN_URL);
+    url.pathname = `/${dbName}`;
+    store = await openStore({ kind: "postgres", url: url.toString(), poolSize: 4 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(relays.map((r) => r.stop()));
+    await store?.close();
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  const row = (entryId: number) => ({ eventId: randomUUID(), type: "ListEntryChanged", entryId, cityCode: "410100", payload: { entryId } });
+
+  /** An open transaction that has written an outbox row (so holds its id) until `commit()`. */
+  async function openTransaction(entryId: number): Promise<{ id: bigint; eventId: string; commit(): Promise<void> }> {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let written!: (v: { id: bigint; eventId: string }) => void;
+    const inserted = new Promise<{ id: bigint; eventId: string }>((r) => (written = r));
+    const done = store.prisma.$transaction(
+      async (tx) => {
+        const created = await tx.listOutbox.create({ data: row(entryId) });
+        written({ id: created.id, eventId: created.eventId });
+        await gate;
+      },
+      { timeout: 20_000 },
+    );
+    const r = await inserted;
+    return {
+      ...r,
+      async commit() {
+        release();
+        await done;
+      },
+    };
+  }
+
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it("does not pass an id whose transaction is still open; publishes in id order once it commits", async () => {
+    const r = startOutboxRelay({ prisma: store.prisma, bus, table: "lists.outbox", stream: "lists", logger, pollMs: 0, holeGraceMs: 60_000 });
+    relays.push(r);
+    const first = await store.prisma.listOutbox.create({ data: row(1) });
     expect(await r.runOnce()).toBe(1);
+
+    const slow = await openTransaction(2); // takes id n, commits last
+    const fast = await store.prisma.listOutbox.create({ data: row(3) }); // id n + 1, visible first
+    expect(fast.id).toBe(slow.id + 1n);
+    for (let i = 0; i < 4; i++) {
+      expect(await r.runOnce()).toBe(0); // row n + 1 is visible, but n may still come
+      await sleep(120);
+    }
+    await slow.commit();
+    expect(await r.runOnce()).toBe(2);
+    const got = await drain(bus);
+    expect(got.map((e) => e.id)).toEqual([first.eventId, slow.eventId, fast.eventId]);
+  });
+
+  it("skips an id whose transaction rolled back as soon as that transaction is over", async () => {
+    const r = startOutboxRelay({ prisma: store.prisma, bus, table: "lists.outbox", stream: "lists", logger, pollMs: 0, holeGraceMs: 60_000 });
+    relays.push(r);
+    await r.runOnce();
+    const base = Number(await bus.latestSequence());
+    let release!: () => void;
+    const gate = new Promise<void>((res) => (release = res));
+    let started!: () => void;
+    const inserted = new Promise<void>((res) => (started = res));
+    const rolledBack = store.prisma
+      .$transaction(async (tx) => {
+        await tx.listOutbox.create({ data: row(4) });
+        started();
+        await gate;
+        throw new Error("rollback");
+      })
+      .catch(() => "rolled back");
+    await inserted;
+    const next = await store.prisma.listOutbox.create({ data: row(5) });
     expect(await r.runOnce()).toBe(0);
-    got = await drain(bus);
-    expect(got.at(-1)).toMatchObject({ id: late.eventId, outboxId: burned.id.toString(), payload: { late: true } });
-    expect(got).toHaveLength(base + 2);
+    await sleep(120);
+    expect(await r.runOnce()).toBe(0); // witness taken: the open transaction is in it
+    expect(await r.runOnce()).toBe(0); // still in progress
+    release();
+    expect(await rolledBack).toBe("rolled back");
+    expect(await r.runOnce()).toBe(1);
+    const got = await drain(bus);
+    expect(got).toHaveLength(base + 1);
+    expect(got.at(-1)?.id).toBe(next.eventId);
+  });
+
+  it("after the grace period, passes a long transaction's id and publishes its row late rather than never", async () => {
+    const r = startOutboxRelay({ prisma: store.prisma, bus, table: "lists.outbox", stream: "lists", logger, pollMs: 0, holeGraceMs: 300 });
+    relays.push(r);
+    await r.runOnce();
+    const base = Number(await bus.latestSequence());
+    const long = await openTransaction(6);
+    const next = await store.prisma.listOutbox.create({ data: row(7) });
+    expect(await r.runOnce()).toBe(0);
+    await sleep(350);
+    expect(await r.runOnce()).toBe(1); // grace over: next goes, the open id is watched
+    await long.commit();
+    expect(await r.runOnce()).toBe(1); // the late row
+    expect(await r.runOnce()).toBe(0);
+    const got = await drain(bus);
+    expect(got.slice(base).map((e) => e.id)).toEqual([next.eventId, long.eventId]);
+    expect(got.at(-1)?.outboxId).toBe(long.id.toString());
   });
 });

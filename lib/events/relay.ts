@@ -15,8 +15,8 @@ export interface OutboxRelayOptions {
   /** Outbox rows read (and published) at once; default 500. */
   batch?: number;
   /**
-   * How long a missing outbox id (a hole below rows already visible) holds back the rows
-   * after it; default 5000 ms. See "HOLES" below.
+   * Longest a missing outbox id (a hole below rows already visible) whose transaction is
+   * still open holds back the rows after it; default 5000 ms. See "HOLES" below.
    */
   holeGraceMs?: number;
   logger: RelayLogger;
@@ -42,7 +42,20 @@ const READ_RANGE: Record<OutboxRelayOptions["table"], string> = {
     "SELECT id, event_id, type, entry_id, city_code, payload, occurred_at FROM lists.outbox WHERE id >= $1::bigint AND id <= $2::bigint ORDER BY id",
 };
 
-/** Abandoned holes are watched this long for a late commit. */
+/** PostgreSQL's list of transactions in progress now ("xmin:xmax:xip,..."). */
+const SNAPSHOT = "SELECT pg_current_snapshot()::text AS snapshot";
+/** How many of a snapshot's in-progress transactions are still in progress. */
+const STILL_RUNNING =
+  "SELECT count(*)::int AS running FROM pg_snapshot_xip($1::pg_snapshot) AS x WHERE pg_xact_status(x) = 'in progress'";
+
+/**
+ * A hole's witness snapshot is taken at least this long after the hole was first seen: an
+ * INSERT takes its id (nextval) a moment before its transaction id is assigned, so a snapshot
+ * taken in that moment would miss the transaction holding the id. Microseconds in practice.
+ */
+const WITNESS_AFTER_MS = 100;
+
+/** Holes skipped after the grace period are watched this long for a late commit. */
 const LATE_WATCH_MS = 10 * 60 * 1000;
 const MAX_WATCHED_HOLES = 1000;
 
@@ -57,9 +70,14 @@ interface OutboxRow {
 }
 
 interface Hole {
+  /** Missing ids lo..hi, below a visible row (so all were taken before `since`). */
   lo: bigint;
   hi: bigint;
   since: number;
+  /** Transactions in progress (a snapshot) at least WITNESS_AFTER_MS after `since`. */
+  witness?: string;
+  /** Every witness transaction has ended: ids of this hole still missing now never will appear. */
+  settled: boolean;
 }
 
 interface WatchedHole {
@@ -87,12 +105,18 @@ interface WatchedHole {
  *
  * HOLES: BIGSERIAL ids are taken at INSERT but become visible at COMMIT, so with concurrent
  * writers row 11 can be visible while row 10's transaction is still open; moving past 10
- * would lose it for good. So the relay publishes strictly in id order and stops at a missing
- * id while rows after it are visible, for up to `holeGraceMs`. An id still missing then is
- * taken as rolled back (a rolled-back INSERT, or a failed one, burns its id forever) and
- * skipped, but watched for 10 more minutes: if it does show up (a transaction longer than the
- * grace), it is published late, out of id order (safe: changes to the same entry are
- * serialized by row locks, so only unrelated events swap places) rather than lost.
+ * would lose it for good. And a rolled-back (or failed) INSERT burns its id forever. So the
+ * relay publishes strictly in id order and stops at a missing id while rows after it are
+ * visible, until it knows the id will never appear:
+ * - exactly, from PostgreSQL: a snapshot of the transactions in progress taken after the hole
+ *   was seen (the "witness": the transaction holding a missing id is among them, or already
+ *   over); once none of them is still in progress (`pg_xact_status`), an id still missing was
+ *   rolled back and is skipped. Without concurrent writers (PGlite) the witness is empty and a
+ *   rollback holds the relay up for one poll;
+ * - at the latest after `holeGraceMs` (a long transaction, or the check failing): the hole is
+ *   skipped, but watched for 10 more minutes and, if its rows do show up, they are published
+ *   late, out of id order (safe: changes to one entry are serialized by its row lock, so
+ *   only unrelated events swap places) rather than lost.
  */
 export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   return new Relay(opts);
@@ -176,6 +200,7 @@ class Relay implements OutboxRelay {
       this.log.info({ table: this.opts.table, after: this.position.toString(), bus: this.opts.bus.kind }, "outbox relay: continuing after the last relayed row");
     }
     let published = await this.relayLate();
+    await this.settleHole();
     for (;;) {
       const rows = await this.opts.prisma.$queryRawUnsafe<OutboxRow[]>(this.readAfter, this.position.toString(), this.batch);
       const { ready, blocked } = this.takeInOrder(rows);
@@ -188,7 +213,7 @@ class Relay implements OutboxRelay {
     }
   }
 
-  /** The rows that can go now: in id order, up to the first hole still within its grace. */
+  /** The rows that can go now: in id order, up to the first hole that may still fill. */
   private takeInOrder(rows: OutboxRow[]): { ready: OutboxRow[]; blocked: boolean } {
     const ready: OutboxRow[] = [];
     let expect = this.position! + 1n;
@@ -196,26 +221,58 @@ class Relay implements OutboxRelay {
     for (const row of rows) {
       const id = BigInt(row.id);
       if (id > expect) {
+        const lo = expect;
+        const hi = id - 1n;
+        const range = { table: this.opts.table, from: lo.toString(), to: hi.toString() };
         const prev = this.hole;
-        const since = prev && expect >= prev.lo && expect <= prev.hi ? prev.since : now;
-        this.hole = { lo: expect, hi: id - 1n, since };
-        if (now - since < this.holeGraceMs) {
-          if (!prev || prev.lo !== expect) this.log.debug({ table: this.opts.table, from: expect.toString(), to: (id - 1n).toString() }, "outbox relay: waiting for uncommitted ids");
+        if (prev && lo >= prev.lo && hi <= prev.hi) {
+          prev.lo = lo; // the same hole, perhaps partly filled since
+        } else {
+          this.hole = { lo, hi, since: now, settled: false };
+          this.log.debug(range, "outbox relay: waiting for ids not committed yet");
+        }
+        const hole = this.hole!;
+        if (hole.settled) {
+          this.log.info(range, "outbox relay: skipping outbox ids that were rolled back");
+        } else if (now - hole.since >= this.holeGraceMs) {
+          this.log.warn(
+            { ...range, waitedMs: now - hole.since },
+            "outbox relay: skipping outbox ids still uncommitted after the grace period; watching them for a late commit",
+          );
+          this.watched.push({ lo, hi, until: now + LATE_WATCH_MS, relayed: new Set() });
+          if (this.watched.length > MAX_WATCHED_HOLES) this.watched.shift();
+        } else {
           return { ready, blocked: true };
         }
-        this.log.warn(
-          { table: this.opts.table, from: expect.toString(), to: (id - 1n).toString(), waitedMs: now - since },
-          "outbox relay: skipping outbox ids never committed (rolled back?); watching them for a late commit",
-        );
-        this.watched.push({ lo: expect, hi: id - 1n, until: now + LATE_WATCH_MS, relayed: new Set() });
-        if (this.watched.length > MAX_WATCHED_HOLES) this.watched.shift();
         this.hole = null;
       }
       ready.push(row);
       expect = id + 1n;
     }
-    this.hole = null;
+    if (this.hole && expect > this.hole.hi) this.hole = null; // filled meanwhile
     return { ready, blocked: false };
+  }
+
+  /**
+   * Before a read: decides whether the pending hole can no longer fill (see HOLES). Errors
+   * (e.g. a database without these functions) leave it to the grace period.
+   */
+  private async settleHole(): Promise<void> {
+    const hole = this.hole;
+    if (!hole || hole.settled || Date.now() - hole.since < WITNESS_AFTER_MS) return;
+    try {
+      if (hole.witness === undefined) {
+        const [row] = await this.opts.prisma.$queryRawUnsafe<{ snapshot: string }[]>(SNAPSHOT);
+        hole.witness = String(row.snapshot);
+        // "xmin:xmax:" with nothing after the second colon: no transaction was in progress.
+        if (hole.witness.split(":")[2] === "") hole.settled = true;
+        return;
+      }
+      const [row] = await this.opts.prisma.$queryRawUnsafe<{ running: number | bigint }[]>(STILL_RUNNING, hole.witness);
+      if (Number(row.running) === 0) hole.settled = true;
+    } catch (err) {
+      this.log.debug({ err, table: this.opts.table }, "outbox relay: cannot check open transactions; relying on the grace period");
+    }
   }
 
   /** Publishes rows that appeared in skipped holes (transactions that outlived the grace). */
