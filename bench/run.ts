@@ -7,6 +7,8 @@ export interface Bench {
 // Imported lazily: a bench's dependencies load only when that bench runs.
 const benches: Record<string, () => Promise<Bench>> = {
   gateway: () => import("./gateway.js"),
+  subscriptions: () => import("./subscriptions.js"),
+  lists: () => import("./lists.js"),
 };
 
 const [name, ...argv] = process.argv.slice(2);

@@ -59,7 +59,7 @@ export interface SubscriberResult {
   /** Deliveries without the selected `entry` (null or an error), with --with-entity. */
   entityMissing: number;
   /** Close code and reason if the connection ended before the bench closed it (e.g. 4008 too slow). */
-  closed: { code: number; reason: string } | null;
+  closed: { code: number; reason: string; atSec: number } | null;
   error: string | null;
 }
 
@@ -72,6 +72,7 @@ export interface WorkerResult {
   foreign: number;
   /** Payloads carrying GraphQL errors. */
   errorPayloads: number;
+  /** CPU time since measurement started. */
   cpuMs: number;
   maxRssMiB: number;
 }

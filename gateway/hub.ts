@@ -36,7 +36,7 @@ export interface HubOptions {
   auth: AuthConfig;
   limits: GatewayLimits;
   /** Event bus settings (NATS, Redis, or in-process) and the per-subscriber queue bound. */
-  events?: { redisUrl?: string; natsUrl?: string; maxQueue: number };
+  events?: { redisUrl?: string; natsUrl?: string; streamName?: string; subjectPrefix?: string; maxQueue: number };
   introspection?: boolean;
   logger?: Logger;
 }
@@ -72,7 +72,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const store = await openStore(opts.store);
   const graphStore = await openGraphStore(opts.graph ?? {});
   const events = opts.events ?? { maxQueue: 1000 };
-  const bus = await createEventBus({ redisUrl: events.redisUrl, natsUrl: events.natsUrl });
+  const bus = await createEventBus({ redisUrl: events.redisUrl, natsUrl: events.natsUrl, streamName: events.streamName, subjectPrefix: events.subjectPrefix });
   const started: RunningService[] = [];
   try {
     if (opts.seedPerCity > 0 && (await store.prisma.enterprise.count()) === 0) {

@@ -1,6 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from "@jest/globals";
 import WebSocket from "ws";
 import { createClient, type Client } from "graphql-ws/client";
+import { Redis } from "ioredis";
+import { connect } from "nats";
 import { startTestHub, tokenFor, type TestHub, type TokenClaims } from "./support.js";
 
 interface Event { id: string; sequence: string; city: { code: string }; toState?: string | null; entry?: Record<string, unknown> | null }
@@ -37,7 +39,29 @@ async function until(cond: () => boolean, ms = 10_000): Promise<void> {
   }
 }
 
-describe("subscriptions through the gateway", () => {
+/** Every bus the hub can run on: in-process, Redis Streams and NATS JetStream on loopback. */
+const BUSES = [
+  ["in-process", {}],
+  ["Redis Streams", { redisUrl: "redis://127.0.0.1:6379" }],
+  ["NATS JetStream", { natsUrl: "nats://127.0.0.1:4222" }],
+] as const;
+
+/** Each run has its own stream, removed afterwards, so runs never see each other's events. */
+async function dropStream(cfg: { redisUrl?: string; natsUrl?: string }, name: string): Promise<void> {
+  if (cfg.redisUrl) {
+    const redis = new Redis(cfg.redisUrl);
+    await redis.del(name);
+    redis.disconnect();
+  }
+  if (cfg.natsUrl) {
+    const nc = await connect({ servers: cfg.natsUrl });
+    await (await nc.jetstreamManager()).streams.delete(name).catch(() => false);
+    await nc.close();
+  }
+}
+
+describe.each(BUSES)("subscriptions through the gateway on the %s bus", (_bus, busConfig) => {
+  const streamName = `hub-test-${process.pid}-${Date.now()}`;
   let hub: TestHub;
   let firms: Array<{ uscc: string; name: string; registeredCityCode: string }>;
   let n = 0;
@@ -46,11 +70,12 @@ describe("subscriptions through the gateway", () => {
     { i: { subject: uscc, listType: "SERIOUS_DISHONESTY", field: "税务", authority: "税务局", severity: "SERIOUS", basis: { type: "ADMINISTRATIVE_PENALTY", referenceNumber: `SUB-${++n}`, decidedOn: "2026-06-01" } } }, { as });
 
   beforeAll(async () => {
-    hub = await startTestHub("embedded", 5, 31);
+    hub = await startTestHub("embedded", 5, 31, {}, { events: { ...busConfig, streamName, subjectPrefix: `hubtest.${streamName}`, maxQueue: 5000 } });
     firms = await hub.store.prisma.enterprise.findMany({ orderBy: { uscc: "asc" }, take: 10 });
   }, 120_000);
   afterAll(async () => {
     await hub?.stop();
+    await dropStream(busConfig, streamName);
   });
 
   it("delivers a new list entry with fields from other subgraphs, filtered by city", async () => {
@@ -73,6 +98,7 @@ describe("subscriptions through the gateway", () => {
   });
 
   it("resumes after a disconnect with exactly the missed events, in order", async () => {
+    // Generous waits: CI runs two suites at once on two cores.
     const query = `subscription($after: String) { listEntryChanged(after: $after) { id sequence } }`;
     const first = wsClient(hub);
     const a = collect(first, query);
@@ -81,14 +107,14 @@ describe("subscriptions through the gateway", () => {
       id: `00000000-0000-4000-8000-${String(from + i).padStart(12, "0")}`, stream: "lists", type: "ListEntryChanged", entityId: "1", city: "610800", occurredAt: new Date().toISOString(), payload: { to: "PUBLISHED", listType: "RED" },
     })));
     await publish(10, 0);
-    await until(() => a.events.length === 10);
+    await until(() => a.events.length === 10).catch((e) => { throw new Error(`${e.message}: a=${a.events.length} errors=${JSON.stringify(a.errors).slice(0, 500)}`); });
     const last = a.events[9].sequence;
     a.dispose();
     await first.dispose();
     await publish(1000, 10);
     const second = wsClient(hub);
     const b = collect(second, query, { after: last });
-    await until(() => b.events.length >= 1000);
+    await until(() => b.events.length >= 1000, 45_000).catch((e) => { throw new Error(`${e.message}: a=${a.events.length} b=${b.events.length} errors=${JSON.stringify([a.errors, b.errors]).slice(0, 500)}`); });
     await new Promise((r) => setTimeout(r, 200));
     expect(b.events).toHaveLength(1000);
     expect(b.events.map((e) => e.id)).toEqual(Array.from({ length: 1000 }, (_, i) => `00000000-0000-4000-8000-${String(10 + i).padStart(12, "0")}`));

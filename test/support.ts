@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { startHub, type RunningHub } from "../gateway/hub.js";
+import { startHub, type RunningHub, type HubOptions } from "../gateway/hub.js";
 import { gatewayLimitsFromConfig } from "../gateway/index.js";
 import { loadConfig } from "../lib/config.js";
 import { createLogger } from "../lib/logger.js";
@@ -71,13 +71,14 @@ export async function postGraphQL<T>(url: string, query: string, variables?: Rec
 }
 
 /** Starts the real hub (gateway + subgraphs on free ports) on a fresh store with `perCity` demo enterprises per city. */
-export async function startTestHub(kind: StoreKind, perCity: number, seed = 7, limitEnv: Record<string, string> = {}): Promise<TestHub> {
+export async function startTestHub(kind: StoreKind, perCity: number, seed = 7, limitEnv: Record<string, string> = {}, extra: Partial<HubOptions> = {}): Promise<TestHub> {
   const db = kind === "postgres" ? await freshDatabase() : undefined;
   const store: StoreLocation = db ? { kind: "postgres", url: db.url, poolSize: 4 } : { kind: "embedded" };
   const hub = await startHub({
     store, port: 0, host: "127.0.0.1", seedPerCity: perCity, seed, maxPageSize: 100, logger: createLogger("test", "silent"),
     auth: { mode: "on", tokens: { secret: TEST_JWT_SECRET } },
     limits: gatewayLimitsFromConfig(loadConfig({ ...limitEnv })),
+    ...extra,
   });
   return {
     ...hub,
