@@ -190,6 +190,9 @@ export async function run(argv: string[]): Promise<unknown> {
     // commit-to-bus part of the latency. The in-process memory bus cannot be reached from here.
     let probeBus: EventBus | null = null;
     const busLatency = new Histogram();
+    /** Measured events reaching the bus per second since t0 (redis/nats): the relay's throughput. */
+    const busPerSecond: number[] = [];
+    let probeT0 = 0;
     let staleRelayPosition: { busLastOutboxId: string; databaseMaxOutboxId: string } | null = null;
     if (bus !== "memory") {
       probeBus = await createEventBus(bus === "redis" ? { redisUrl: REDIS_URL } : { natsUrl: NATS_URL });
@@ -207,7 +210,14 @@ export async function run(argv: string[]): Promise<unknown> {
       }
       const from = await probeBus.latestSequence();
       const probeSub = probeBus.subscribe(from, (e) => {
-        if (e.id.startsWith(tag) && e.id.slice(9, 13) === MEASURED) busLatency.record(Date.now() - Date.parse(e.occurredAt));
+        if (!e.id.startsWith(tag) || e.id.slice(9, 13) !== MEASURED) return;
+        const now = Date.now();
+        busLatency.record(now - Date.parse(e.occurredAt));
+        if (probeT0) {
+          const sec = Math.max(0, Math.floor((now - probeT0) / 1000));
+          while (busPerSecond.length <= sec) busPerSecond.push(0);
+          busPerSecond[sec]++;
+        }
       });
       cleanup.add("close probe subscription", async () => probeSub.close());
     }
@@ -259,7 +269,28 @@ export async function run(argv: string[]): Promise<unknown> {
       }
     }, 500);
     cleanup.add("stop sampler", async () => clearInterval(sampler));
+    // The hub's responsiveness meanwhile: /health on the gateway's port, one request at a time
+    // every 250 ms. Everything in the hub (gateway, subgraphs, relay) shares one event loop.
+    const healthUrl = new URL("/health", hub.ready.url).toString();
+    const health = new Histogram();
+    let probing = true;
+    const healthProbe = (async () => {
+      while (probing) {
+        const t = performance.now();
+        try {
+          await (await fetch(healthUrl, { signal: AbortSignal.timeout(60_000) })).text();
+          health.record(performance.now() - t);
+        } catch {
+          health.record(60_000);
+        }
+        await sleep(250);
+      }
+    })();
+    cleanup.add("stop health probe", async () => {
+      probing = false;
+    });
     const t0 = Date.now();
+    probeT0 = t0;
     const hubCpu0 = cpuMs(hubPid);
     const benchCpu0 = process.cpuUsage();
     for (const w of workers) tell(w, { type: "measure", t0 });
@@ -311,6 +342,8 @@ export async function run(argv: string[]): Promise<unknown> {
     const hubCpuEnd = cpuMs(hubPid);
     const benchCpu = process.cpuUsage(benchCpu0);
     clearInterval(sampler);
+    probing = false;
+    await Promise.race([healthProbe, sleep(1000)]);
     const hubRssEnd = rssMiB(hubPid);
     log(`drain ${drained ? "complete" : "cut off"} after ${drainUsedSec} s; collecting results`);
 
@@ -415,17 +448,26 @@ export async function run(argv: string[]): Promise<unknown> {
         errors,
         perSecond,
       },
-      latencyMs: { commitToClient: lat, commitToBus: probeBus ? busLatency.summary() : "not measurable for the in-process memory bus" },
+      latencyMs: {
+        commitToClient: lat,
+        commitToBus: probeBus ? busLatency.summary() : "not measurable for the in-process memory bus",
+        hubHealthRequest: health.summary(),
+      },
+      relayedPerSecond: probeBus ? busPerSecond : undefined,
       hub: {
         rssMiBMax: hubRssMax, rssMiBEnd: hubRssEnd, rssMiBTimeline: rssTimeline.filter((_, i) => i % 4 === 0),
         cpuCoresDuringPublish: hubCores(hubCpu0, hubCpuPublish, publishSec),
         cpuCoresOverall: hubCores(hubCpu0, hubCpuEnd, endSec),
+        // Hub CPU per delivery over publish + drain: what one more subscriber x event costs.
+        cpuUsPerDelivery: hubCpu0 !== null && hubCpuEnd !== null && received ? round(((hubCpuEnd - hubCpu0) * 1000) / received, 1) : null,
         shutdown: hub.exit.value,
         staleRelayPosition,
       },
       client: {
         benchProcessCpuCores: round((benchCpu.user + benchCpu.system) / 1e6 / endSec, 2),
         workers: results.map((r) => ({ cpuCores: round(r.cpuMs / 1000 / endSec, 2), maxRssMiB: r.maxRssMiB })),
+        // Subscriber-side CPU per delivery: whether the bench's own processes could take the offered load.
+        cpuUsPerDelivery: received ? round((results.reduce((a, r) => a + r.cpuMs, 0) * 1000) / received, 1) : null,
       },
       findings,
       notes: [
@@ -433,7 +475,8 @@ export async function run(argv: string[]): Promise<unknown> {
         "lost = published events a subscriber had not received when the drain ended: with a backlog still arriving (stillArrivingPerSecAtEnd > 0) they are late, not dropped; closedByServer 4008 means the hub dropped a subscriber whose queue exceeded HUB_SUBSCRIBER_QUEUE",
         "duplicates = an event id delivered twice to one subscriber; orderViolations = an event delivered after one committed later (one publisher connection commits in index order); sequenceViolations = the bus sequence not increasing",
         "deliveredPerSec = unique deliveries over all subscribers / publish duration (includes those arriving in the drain); deliveredPerSecDuringPublish counts only those received while publishing",
-        "commitToBus (redis/nats): the bench's own subscription to the same bus stream: the outbox relay's share of the latency",
+        "commitToBus (redis/nats): the bench's own subscription to the same bus stream: the outbox relay's share of the latency; relayedPerSecond: this run's events reaching the bus per second",
+        "hubHealthRequest: GET /health on the hub's gateway port every 250 ms during publish + drain: how long anything else waits for the hub's one event loop",
         "the hub runs the gateway, every subgraph and the relay on one event loop; the subscribers run in separate worker processes, the publisher in the bench process",
       ],
     };

@@ -13,6 +13,8 @@ export interface SubgraphLinks {
   gatewaySecret: string;
   /** URL of the enterprise subgraph, once it runs. */
   enterpriseUrl: () => string | undefined;
+  /** URL of the lists subgraph, once it runs. */
+  listsUrl?: () => string | undefined;
   /** The event bus outboxes are relayed to. */
   bus?: EventBus;
   /** The affiliate graph; without it the relations subgraph is left out. */
@@ -32,7 +34,10 @@ export function subgraphModules(cfg: Cfg, links?: SubgraphLinks): Record<string,
       lookupResponsible: links ? enterpriseResponsibleLookup(links.enterpriseUrl, links.gatewaySecret) : undefined,
       bus: links?.bus,
     }),
-    ...(links?.graph ? { relations: relationsSubgraph({ store: links.graph, syncIntervalSeconds: cfg.HUB_GRAPH_SYNC_SECONDS }) } : {}),
+    ...(links?.graph ? { relations: relationsSubgraph({
+      store: links.graph, syncIntervalSeconds: cfg.HUB_GRAPH_SYNC_SECONDS,
+      listFlags: links.bus && links.listsUrl ? { bus: links.bus, listsUrl: links.listsUrl, secret: links.gatewaySecret } : undefined,
+    }) } : {}),
   };
   // Each module's context type extends BaseContext; the runner only needs the base.
   return modules as unknown as Record<string, SubgraphModule<BaseContext>>;

@@ -67,6 +67,27 @@ describe("the affiliate graph through the gateway", () => {
     expect(risk.score).toBeCloseTo(expected, 9);
   });
 
+  it("keeps the graph's risk flags equal to the live list entries", async () => {
+    // A synced enterprise the demo lists left alone.
+    const listed = new Set((await hub.store.prisma.listEntry.findMany({ select: { subjectId: true } })).map((e) => e.subjectId));
+    const uscc = anchors.find((a) => !listed.has(a))!;
+    const flags = async () => (await hub.graph.getNodes([uscc])).get(uscc)?.riskFlags ?? [];
+    const waitFor = async (want: boolean) => {
+      for (let i = 0; i < 100 && (await flags()).includes("SERIOUS_DISHONESTY") !== want; i++) await new Promise((r) => setTimeout(r, 100));
+    };
+    expect(await flags()).not.toContain("SERIOUS_DISHONESTY");
+    const writer = { city: "610800", scopes: ["credit:read", "lists:write"] };
+    const r = await hub.query<{ recognizeListEntry: { id: string } }>(`mutation($i: RecognizeListEntryInput!) { recognizeListEntry(input: $i) { id } }`,
+      { i: { subject: uscc, listType: "SERIOUS_DISHONESTY", field: "税务", authority: "榆林市税务局", severity: "SERIOUS", responsiblePersons: [], basis: { type: "ADMINISTRATIVE_PENALTY", referenceNumber: "REL-1", decidedOn: "2026-06-01" } } }, { as: writer });
+    expect(r.errors).toBeUndefined();
+    await waitFor(true);
+    expect(await flags()).toContain("SERIOUS_DISHONESTY");
+    const revoked = await hub.query(`mutation { transitionListEntry(id: "${r.data!.recognizeListEntry.id}", to: REVOKED, reason: "误列") { id } }`, undefined, { as: writer });
+    expect(revoked.errors).toBeUndefined();
+    await waitFor(false);
+    expect(await flags()).not.toContain("SERIOUS_DISHONESTY");
+  });
+
   it("groups enterprises tied by common people into clusters, largest first", async () => {
     const r = await hub.query<{ affiliateClusters: Array<{ size: number; members: unknown[] }> }>(`{ affiliateClusters(minSize: 3, asOf: "2026-11-01") { size members { __typename } } }`, undefined, { as: GRAPH });
     expect(r.errors).toBeUndefined();

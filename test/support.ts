@@ -75,7 +75,7 @@ export async function startTestHub(kind: StoreKind, perCity: number, seed = 7, l
   const db = kind === "postgres" ? await freshDatabase() : undefined;
   const store: StoreLocation = db ? { kind: "postgres", url: db.url, poolSize: 4 } : { kind: "embedded" };
   const hub = await startHub({
-    store, port: 0, host: "127.0.0.1", seedPerCity: perCity, seed, maxPageSize: 100, logger: createLogger("test", "silent"),
+    store, port: 0, host: "127.0.0.1", seedPerCity: perCity, seed, maxPageSize: 100, logger: createLogger("test", process.env.TEST_LOG_LEVEL ?? "silent"),
     auth: { mode: "on", tokens: { secret: TEST_JWT_SECRET } },
     limits: gatewayLimitsFromConfig(loadConfig({ ...limitEnv })),
     ...extra,

@@ -33,7 +33,7 @@ export async function moveEntry(tx: Tx, entry: ListEntry, to: ListEntryState, by
   checkTransition(entry.state, to, by);
   const updated = await tx.listEntry.update({ where: { id: entry.id }, data: { state: to, version: { increment: 1 } } });
   await appendHistory(tx, { entryId: entry.id, action: `STATE_${to}`, fromState: entry.state, toState: to, actorSub: actor.sub, actorCity: actor.city, reason });
-  await recordEvent(tx, "ListEntryChanged", entry.id, entry.issuingCityCode, { id: entry.id, from: entry.state, to, reason, listType: entry.listType });
+  await recordEvent(tx, "ListEntryChanged", entry.id, entry.issuingCityCode, { id: entry.id, from: entry.state, to, reason, listType: entry.listType, subject: entry.subjectId, subjectKind: entry.subjectKind });
   // Entries extended to responsible persons (F19) mirror the enterprise entry they follow.
   const linked = await tx.listEntry.findMany({ where: { linkedEntryId: entry.id, state: entry.state } });
   for (const person of linked) {

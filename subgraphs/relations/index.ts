@@ -9,6 +9,8 @@ import { checkUscc, requireIdNumber, requireUscc } from "../../lib/ids/index.js"
 import type { GraphNode, GraphStore, PathStep, RelationType } from "../../graph/types.js";
 import { normalizeId } from "../../graph/model.js";
 import { syncFromRelational } from "../../graph/sync.js";
+import type { EventBus } from "../../lib/events/types.js";
+import { startListFlagSync } from "./listFlags.js";
 
 /** Relations (关联关系) and related-party risk over the affiliate graph. */
 export interface RelationsContext extends BaseContext {
@@ -109,6 +111,8 @@ function createResolvers(store: GraphStore): Resolvers {
 
 export interface RelationsOptions {
   store: GraphStore;
+  /** Lists events keep the graph's risk flags current (when the bus and the lists subgraph are known). */
+  listFlags?: { bus: EventBus; listsUrl: () => string | undefined; secret: string };
   /** How often an incremental sync from the relational records runs (a full one runs at start). */
   syncIntervalSeconds: number;
 }
@@ -146,7 +150,11 @@ export function relationsSubgraph(opts: RelationsOptions): SubgraphModule<Relati
       void sync();
       const timer = setInterval(() => void sync(), opts.syncIntervalSeconds * 1000);
       timer.unref();
-      return () => clearInterval(timer);
+      const stopFlags = opts.listFlags ? startListFlagSync({ ...opts.listFlags, graph: opts.store, logger }) : undefined;
+      return () => {
+        clearInterval(timer);
+        stopFlags?.();
+      };
     },
   };
 }

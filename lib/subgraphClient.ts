@@ -1,0 +1,20 @@
+import { signIdentity, IDENTITY_HEADER } from "./auth/internalToken.js";
+import { parseScopes } from "./auth/identity.js";
+
+/**
+ * A subgraph asking another subgraph through its federation contract (never its
+ * tables), as a service identity signed with the hub's shared secret.
+ */
+export async function callSubgraph<T>(url: string, secret: string, service: string, scopes: string[], query: string, variables: Record<string, unknown>): Promise<T> {
+  const token = await signIdentity({ sub: `service:${service}`, city: "000000", scopes: parseScopes(scopes), requestId: `${service}-${Date.now()}` }, secret);
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", [IDENTITY_HEADER]: token },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: Array<{ message: string }> };
+  if (!res.ok || body.errors?.length || !body.data) {
+    throw new Error(`${service} → ${url}: ${body.errors?.map((e) => e.message).join("; ") ?? res.status}`);
+  }
+  return body.data;
+}

@@ -1,0 +1,71 @@
+import type { EventBus, EventSubscription } from "../../lib/events/types.js";
+import type { GraphStore } from "../../graph/types.js";
+import type { Logger } from "../../lib/logger.js";
+import { callSubgraph } from "../../lib/subgraphClient.js";
+
+/** List types that mark a node for related-party risk (graph/risk.ts gives their severities). */
+const LIST_FLAGS = new Set(["SERIOUS_DISHONESTY", "INDUSTRY_BLACKLIST", "MARKET_BAN", "JUDGMENT_DEFAULTER", "KEY_ATTENTION", "FALSE_LITIGATION"]);
+const LIVE = "[RECOGNISED, PUBLISHED, UNDER_OBJECTION, RECTIFYING]";
+
+export interface ListFlagSyncOptions {
+  bus: EventBus;
+  graph: GraphStore;
+  listsUrl: () => string | undefined;
+  secret: string;
+  logger: Logger;
+  /** How long changes are gathered before the lists subgraph is asked (one call per burst). */
+  debounceMs?: number;
+}
+
+/**
+ * Keeps the graph's risk flags equal to the subjects' live list entries: on each
+ * lists event, asks the lists subgraph (its contract) for the subject's live
+ * entries and writes their types onto the node. Flags of other origins stay.
+ */
+export function startListFlagSync(opts: ListFlagSyncOptions): () => void {
+  const pending = new Map<string, "ENTERPRISE" | "INDIVIDUAL">();
+  let sub: EventSubscription | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+
+  const flush = async () => {
+    timer = null;
+    const url = opts.listsUrl();
+    const batch = [...pending];
+    pending.clear();
+    if (!url || batch.length === 0) return;
+    try {
+      const reps = batch.map(([id, kind]) => (kind === "ENTERPRISE" ? { __typename: "Enterprise", uscc: id } : { __typename: "Individual", ref: id }));
+      const data = await callSubgraph<{ _entities: Array<{ listEntries: Array<{ listType: string }> } | null> }>(url, opts.secret, "relations", ["credit:read"],
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Enterprise { listEntries(states: ${LIVE}) { listType } } ... on Individual { listEntries(states: ${LIVE}) { listType } } } }`,
+        { r: reps });
+      const nodes = await opts.graph.getNodes(batch.map(([id]) => id));
+      const updated = batch.flatMap(([id], i) => {
+        const node = nodes.get(id);
+        if (!node) return [];
+        const listed = new Set((data._entities[i]?.listEntries ?? []).map((e) => e.listType).filter((t) => LIST_FLAGS.has(t)));
+        const riskFlags = [...new Set([...node.riskFlags.filter((f) => !LIST_FLAGS.has(f)), ...listed])].sort();
+        return riskFlags.join() === [...node.riskFlags].sort().join() ? [] : [{ ...node, riskFlags }];
+      });
+      if (updated.length) await opts.graph.upsertNodes(updated);
+    } catch (err) {
+      opts.logger.warn({ err }, "risk flags from the lists could not be refreshed");
+    }
+  };
+
+  void opts.bus.latestSequence().then((from) => {
+    if (stopped) return;
+    sub = opts.bus.subscribe(from, (e) => {
+      const p = (e.payload ?? {}) as { subject?: string; subjectKind?: "ENTERPRISE" | "INDIVIDUAL" };
+      if (e.stream !== "lists" || !p.subject || !p.subjectKind) return;
+      pending.set(p.subject, p.subjectKind);
+      timer ??= setTimeout(() => void flush(), opts.debounceMs ?? 200);
+    }, (err) => opts.logger.error({ err }, "lists event subscription for risk flags ended"));
+  });
+
+  return () => {
+    stopped = true;
+    sub?.close();
+    if (timer) clearTimeout(timer);
+  };
+}
