@@ -7,6 +7,8 @@ import { enterpriseResponsibleLookup } from "./lists/responsibleLookup.js";
 import type { EventBus } from "../lib/events/types.js";
 import type { GraphStore } from "../graph/types.js";
 import { relationsSubgraph } from "./relations/index.js";
+import { monitoringSubgraph } from "./monitoring/index.js";
+import { contractDirectory } from "./monitoring/directory.js";
 
 /** How subgraphs reach each other's public contracts (never each other's tables). */
 export interface SubgraphLinks {
@@ -15,6 +17,8 @@ export interface SubgraphLinks {
   enterpriseUrl: () => string | undefined;
   /** URL of the lists subgraph, once it runs. */
   listsUrl?: () => string | undefined;
+  /** URL of the relations subgraph, once it runs. */
+  relationsUrl?: () => string | undefined;
   /** The event bus outboxes are relayed to. */
   bus?: EventBus;
   /** The affiliate graph; without it the relations subgraph is left out. */
@@ -33,6 +37,11 @@ export function subgraphModules(cfg: Cfg, links?: SubgraphLinks): Record<string,
       sweepIntervalSeconds: cfg.HUB_SWEEP_INTERVAL_SECONDS,
       lookupResponsible: links ? enterpriseResponsibleLookup(links.enterpriseUrl, links.gatewaySecret) : undefined,
       bus: links?.bus,
+    }),
+    monitoring: monitoringSubgraph({
+      maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
+      bus: links?.bus,
+      directory: links?.listsUrl ? contractDirectory({ enterprise: links.enterpriseUrl, lists: links.listsUrl, relations: links.relationsUrl ?? (() => undefined) }, links.gatewaySecret) : undefined,
     }),
     ...(links?.graph ? { relations: relationsSubgraph({
       store: links.graph, syncIntervalSeconds: cfg.HUB_GRAPH_SYNC_SECONDS,

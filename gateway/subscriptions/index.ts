@@ -66,10 +66,24 @@ export async function createSubscriptions(opts: SubscriptionOptions): Promise<Su
         const c = ctx as SubscriptionContext;
         const cities = args.cities?.length ? new Set(args.cities) : null;
         const filterValues = stream.typeFilter ? (args[stream.typeFilter.arg] as unknown[] | null | undefined) : null;
+        const argValue = stream.argFilter ? args[stream.argFilter.arg] : undefined;
+        let custom: ((e: DeliveredEvent) => boolean) | null = null;
         const source = hub.open(args.after ?? c.resumeAfter, (e) =>
-          stream.eventTypes.includes(e.type) && (!cities || cities.has(e.city)) && (!filterValues?.length || filterValues.includes(stream.typeFilter!.of(e))),
+          stream.eventTypes.includes(e.type) && (!cities || cities.has(e.city)) && (!filterValues?.length || filterValues.includes(stream.typeFilter!.of(e)))
+          && (!custom || custom(e)),
           () => c.drop(`subscriber too slow: more than ${opts.maxQueue} events waiting`));
         return (async function* () {
+          if (stream.argFilter && argValue !== undefined && argValue !== null) {
+            // Asked as the subscriber: a watchlist that is not theirs is NOT_FOUND, not someone else's alerts.
+            const built = await stream.argFilter.build(argValue, async (query, variables) => {
+              const internalToken = opts.gatewaySecret ? await signIdentity(c.identity, opts.gatewaySecret) : undefined;
+              const res = await opts.apollo.executeOperation({ query, variables }, { contextValue: { identity: c.identity, internalToken } });
+              const r = res.body.kind === "single" ? res.body.singleResult : { errors: [{ message: "unexpected response" }] };
+              if (r.errors?.length) throw new GraphQLError(r.errors[0].message, { extensions: { code: (r.errors[0] as { extensions?: { code?: string } }).extensions?.code ?? "BAD_REQUEST" } });
+              return (r as { data?: Record<string, unknown> }).data ?? {};
+            });
+            custom = built;
+          }
           for await (const e of source) {
             c.lastSequence = e.sequence;
             yield e;

@@ -25,7 +25,8 @@ function typeExists(schema: GraphQLSchema, typeRef: string): boolean {
  * whose types the supergraph has (so any supergraph works: ours gets them all).
  */
 export function buildSubscriptionSchema(api: GraphQLSchema, streams: StreamDeclaration[], resolvers: StreamResolvers): GraphQLSchema | null {
-  const usable = streams.filter((s) => typeExists(api, s.entity.type) && s.details.every((d) => typeExists(api, d.type)) && (!s.typeFilter || typeExists(api, s.typeFilter.argType)));
+  const usable = streams.filter((s) => typeExists(api, s.entity.type) && s.details.every((d) => typeExists(api, d.type))
+    && (!s.typeFilter || typeExists(api, s.typeFilter.argType)) && (!s.argFilter || typeExists(api, s.argFilter.argType)));
   if (usable.length === 0 || !api.getType("City")) return null;
   const sdl = usable.map((s) => `
     "An event of the ${s.field} stream; \`entry\` takes any fields of ${s.entity.type}, resolved across subgraphs."
@@ -41,7 +42,7 @@ export function buildSubscriptionSchema(api: GraphQLSchema, streams: StreamDecla
       ${s.entity.field}: ${s.entity.type}
     }`).join("\n") + `
     type Subscription {
-      ${usable.map((s) => `${s.field}(cities: [ID!]${s.typeFilter ? `, ${s.typeFilter.arg}: ${s.typeFilter.argType}` : ""}, after: String): ${s.eventTypeName}!`).join("\n      ")}
+      ${usable.map((s) => `${s.field}(cities: [ID!]${s.typeFilter ? `, ${s.typeFilter.arg}: ${s.typeFilter.argType}` : ""}${s.argFilter ? `, ${s.argFilter.arg}: ${s.argFilter.argType}` : ""}, after: String): ${s.eventTypeName}!`).join("\n      ")}
     }
     extend schema { subscription: Subscription }`;
   const schema = extendSchema(api, parse(sdl));

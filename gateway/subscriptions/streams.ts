@@ -19,7 +19,15 @@ export interface StreamDeclaration {
   details: Array<{ name: string; type: string; of: (e: DeliveredEvent) => unknown }>;
   /** Optional filter on a list-type argument, e.g. `types: [ListType!]`. */
   typeFilter?: { arg: string; argType: string; of: (e: DeliveredEvent) => unknown };
+  /**
+   * Optional filter built when the subscription starts from an argument, by asking the
+   * hub itself as the subscriber (so the subscriber's own rights apply).
+   */
+  argFilter?: { arg: string; argType: string; build(value: unknown, ask: AskHub): Promise<(e: DeliveredEvent) => boolean> };
 }
+
+/** Runs a query through the gateway as the subscriber. */
+export type AskHub = (query: string, variables: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
 const payload = (e: DeliveredEvent) => (e.payload ?? {}) as Record<string, unknown>;
 
@@ -48,5 +56,22 @@ export const STREAMS: StreamDeclaration[] = [
       { name: "repairId", type: "ID", of: (e) => payload(e).repairId ?? null },
       { name: "status", type: "String", of: (e) => payload(e).status ?? null },
     ],
+  },
+  {
+    field: "riskAlert", eventTypeName: "RiskAlertEvent", eventTypes: ["RiskAlertRaised"],
+    entity: { field: "alert", type: "RiskAlert", lookup: "riskAlert" },
+    details: [
+      { name: "ruleId", type: "String", of: (e) => payload(e).ruleId ?? null },
+      { name: "severity", type: "String", of: (e) => payload(e).severity ?? null },
+    ],
+    argFilter: {
+      arg: "watchlist", argType: "ID",
+      async build(id, ask) {
+        const data = await ask("query($id: ID!) { watchlist(id: $id) { enterprises { uscc } } }", { id });
+        const list = (data.watchlist as { enterprises: Array<{ uscc: string }> } | null)?.enterprises ?? [];
+        const followed = new Set(list.map((x) => x.uscc));
+        return (e) => followed.has(String(payload(e).subject));
+      },
+    },
   },
 ];

@@ -7,9 +7,9 @@ export type RelayLogger = Pick<Logger, "debug" | "info" | "warn" | "error">;
 export interface OutboxRelayOptions {
   prisma: PrismaClient;
   bus: EventBus;
-  table: "lists.outbox";
+  table: OutboxTable;
   /** HubEvent.stream of the relayed events. */
-  stream: "lists";
+  stream: string;
   /** Pause between two polls; default 500 ms. 0: no polling of its own, only `runOnce()`. */
   pollMs?: number;
   /** Outbox rows read (and published) at once; default 500. */
@@ -33,14 +33,13 @@ export interface OutboxRelay {
  * Fixed SQL (the table name is not interpolated: `table` is checked against this list).
  * Casts make the parameter types explicit whatever the driver adapter sends.
  */
-const READ_AFTER: Record<OutboxRelayOptions["table"], string> = {
-  "lists.outbox":
-    "SELECT id, event_id, type, entry_id, city_code, payload, occurred_at FROM lists.outbox WHERE id > $1::bigint ORDER BY id LIMIT $2::int",
-};
-const READ_RANGE: Record<OutboxRelayOptions["table"], string> = {
-  "lists.outbox":
-    "SELECT id, event_id, type, entry_id, city_code, payload, occurred_at FROM lists.outbox WHERE id >= $1::bigint AND id <= $2::bigint ORDER BY id",
-};
+const OUTBOX_TABLES = ["lists.outbox", "monitoring.outbox"] as const;
+/** The outbox tables the relay knows (each subgraph with events has one, same columns). */
+export type OutboxTable = (typeof OUTBOX_TABLES)[number];
+const READ_AFTER = Object.fromEntries(OUTBOX_TABLES.map((t) => [t,
+  `SELECT id, event_id, type, entry_id, city_code, payload, occurred_at FROM ${t} WHERE id > $1::bigint ORDER BY id LIMIT $2::int`])) as Record<OutboxTable, string>;
+const READ_RANGE = Object.fromEntries(OUTBOX_TABLES.map((t) => [t,
+  `SELECT id, event_id, type, entry_id, city_code, payload, occurred_at FROM ${t} WHERE id >= $1::bigint AND id <= $2::bigint ORDER BY id`])) as Record<OutboxTable, string>;
 
 /** PostgreSQL's list of transactions in progress now ("xmin:xmax:xip,..."). */
 const SNAPSHOT = "SELECT pg_current_snapshot()::text AS snapshot";
