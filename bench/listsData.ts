@@ -57,8 +57,8 @@ SELECT
   0,
   now() - (g.i % 100000) * interval '1 minute',
   now()
-FROM generate_series(${lo}::bigint, ${hi}::bigint) AS g(i)
-CROSS JOIN LATERAL (SELECT (g.i * 7919) % ${Math.max(1, subjects)} AS n) s
+FROM generate_series(${lo}::int, ${hi}::int) AS g(i)
+CROSS JOIN LATERAL (SELECT (g.i::bigint * 7919) % ${Math.max(1, subjects)} AS n) s
 CROSS JOIN LATERAL (SELECT (${sqlText(cities)})[1 + g.i % ${cities.length}] AS code) c
 CROSS JOIN LATERAL (SELECT CASE WHEN g.i % 10 = 0 THEN 'MARKET_BAN' ELSE (${sqlText(OTHER_TYPES)})[1 + (g.i / 10) % ${OTHER_TYPES.length}] END AS type) t
 CROSS JOIN LATERAL (SELECT (${sqlText(STATES)})[1 + (g.i / 7) % 8] AS state, (g.i / 7) % 8 < 4 AS live) st`;
@@ -87,13 +87,11 @@ export function makeProbes(count: number, seeded: Array<{ uscc: string; rep: str
     rows.push({ subject, kind, listType: "SERIOUS_DISHONESTY", state: "PUBLISHED", ban: "none", city });
     rows.push({ subject, kind, listType: "KEY_ATTENTION", state: "EXITED", ban: "none", city });
     if (ban !== "none") rows.push({ subject, kind, listType: "MARKET_BAN", state: ban === "inForce" ? "PUBLISHED" : "EXPIRED", ban, city });
-    let banned = ban === "inForce";
-    if (rep && k % 4 === 0) {
-      rows.push({ subject: rep, kind: "INDIVIDUAL", listType: "MARKET_BAN", state: "RECOGNISED", ban: "inForce", city });
-      banned = true;
-    }
-    probes.push({ subject, kind, banned });
+    if (rep && k % 4 === 0) rows.push({ subject: rep, kind: "INDIVIDUAL", listType: "MARKET_BAN", state: "RECOGNISED", ban: "inForce", city });
+    probes.push({ subject, kind, banned: false });
+    if (rep) repOf.set(subject, rep);
   };
+  const repOf = new Map<string, string>();
   const usccs = Math.ceil(count / 2);
   for (let k = 0; k < usccs; k++) {
     const s = seeded[k];
@@ -107,6 +105,10 @@ export function makeProbes(count: number, seeded: Array<{ uscc: string; rep: str
     const first17 = `${cities[k % cities.length]}1990${String(1 + (k % 12)).padStart(2, "0")}${String(1 + (k % 28)).padStart(2, "0")}${String(k % 1000).padStart(3, "0")}`;
     add(first17 + idCheckDigit(first17), "INDIVIDUAL", k);
   }
+  // Banned: a ban in force on the subject or on its legal representative (a person may answer
+  // for several enterprises, so a ban made for one probe can cover another).
+  const inForce = new Set(rows.filter((r) => r.ban === "inForce").map((r) => r.subject));
+  for (const p of probes) p.banned = inForce.has(p.subject) || (repOf.has(p.subject) && inForce.has(repOf.get(p.subject)!));
   return { probes, rows };
 }
 

@@ -125,6 +125,7 @@ beforeAll(async () => {
     basis: { type: "ADMINISTRATIVE_PENALTY", referenceNumber: "HOSTILE-1", decidedOn: "2026-06-01" }, responsiblePersons: [],
   })).id;
   baseline = await snapshot();
+  await hub.settle();
 }, 120_000);
 
 afterAll(async () => {

@@ -192,6 +192,7 @@ describe.each(STORES)("the hub on %s", (kind) => {
       expect(r.data!.enterprises.edges).toHaveLength(n);
       return hub.store.statements.count - before;
     };
+    await hub.settle();
     const for10 = await count(10);
     const for100 = await count(100);
     // page + licenses + penalties in the enterprise subgraph; individuals + qualifications in the other.

@@ -56,6 +56,8 @@ export interface QueryOptions {
 export interface TestHub extends RunningHub {
   query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, opts?: QueryOptions): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
+  /** Waits until background work (relays, graph sync, rule engine) stops sending SQL, so request counts are the request's. */
+  settle(quietMs?: number): Promise<void>;
 }
 
 export interface GraphQLResponse<T> {
@@ -90,6 +92,16 @@ export async function startTestHub(kind: StoreKind, perCity: number, seed = 7, l
     async stop() {
       await hub.close();
       await db?.drop();
+    },
+    async settle(quietMs = 600) {
+      const end = Date.now() + 30_000;
+      let last = -1;
+      while (Date.now() < end) {
+        const now = hub.store.statements.count;
+        if (now === last) return;
+        last = now;
+        await new Promise((r) => setTimeout(r, quietMs));
+      }
     },
   };
 }
