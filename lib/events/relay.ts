@@ -10,7 +10,7 @@ export interface OutboxRelayOptions {
   table: OutboxTable;
   /** HubEvent.stream of the relayed events. */
   stream: string;
-  /** Pause between two polls; default 500 ms. 0: no polling of its own, only `runOnce()`. */
+  /** Pause between two polls; default 50 ms (commit-to-subscriber latency; LISTEN/NOTIFY would spare the polling). 0: no polling of its own, only `runOnce()`. */
   pollMs?: number;
   /** Outbox rows read (and published) at once; default 500. */
   batch?: number;
@@ -146,7 +146,7 @@ class Relay implements OutboxRelay {
     if (!readAfter || !readRange) throw new Error(`outbox relay: unknown table ${String(opts.table)}`);
     this.readAfter = readAfter;
     this.readRange = readRange;
-    this.pollMs = opts.pollMs ?? 500;
+    this.pollMs = opts.pollMs ?? 50;
     this.batch = opts.batch ?? 500;
     this.holeGraceMs = opts.holeGraceMs ?? 5000;
     if (!Number.isSafeInteger(this.batch) || this.batch < 1) throw new RangeError("batch must be a positive integer");
