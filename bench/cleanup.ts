@@ -4,13 +4,19 @@ export class Cleanup {
   private steps: Array<{ what: string; fn: () => Promise<void> }> = [];
   private running: Promise<void> | null = null;
   private readonly onSignal = (signal: NodeJS.Signals) => {
+    // The handler stays installed until cleanup ends: a second signal (a second Ctrl-C, or tsx
+    // relaying the first one again) must not kill the process halfway through dropping databases.
+    if (this.running) {
+      process.stderr.write(`${signal}: still cleaning up\n`);
+      return;
+    }
     process.stderr.write(`\n${signal}: cleaning up\n`);
     void this.run().finally(() => process.exit(130));
   };
 
   constructor() {
-    process.once("SIGINT", this.onSignal);
-    process.once("SIGTERM", this.onSignal);
+    process.on("SIGINT", this.onSignal);
+    process.on("SIGTERM", this.onSignal);
   }
 
   add(what: string, fn: () => Promise<void>): void {
@@ -20,14 +26,18 @@ export class Cleanup {
   /** Every step runs even if an earlier one fails; failures are reported, not thrown. */
   run(): Promise<void> {
     this.running ??= (async () => {
-      process.off("SIGINT", this.onSignal);
-      process.off("SIGTERM", this.onSignal);
-      for (const { what, fn } of this.steps.reverse()) {
-        try {
-          await fn();
-        } catch (err) {
-          process.stderr.write(`cleanup: ${what} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      try {
+        for (const { what, fn } of this.steps.reverse()) {
+          try {
+            if (process.env.BENCH_DEBUG_CLEANUP) process.stderr.write(`cleanup: ${what}\n`);
+            await fn();
+          } catch (err) {
+            process.stderr.write(`cleanup: ${what} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+          }
         }
+      } finally {
+        process.off("SIGINT", this.onSignal);
+        process.off("SIGTERM", this.onSignal);
       }
     })();
     return this.running;

@@ -34,13 +34,16 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 const running = new Set<autocannon.Instance>();
+let stopped = false;
 
-/** Stops every run in progress (on Ctrl-C). */
+/** Stops every run in progress and refuses new ones (on Ctrl-C: the servers are going away). */
 export function stopDynamicLoads(): void {
+  stopped = true;
   for (const i of running) i.stop();
 }
 
 export async function runDynamicLoad(opts: DynamicLoadOptions): Promise<DynamicLoadSummary> {
+  if (stopped) throw new Error("load generation was stopped (bench interrupted)");
   let samples = new Float64Array(1 << 16);
   let n = 0;
   let wrong = 0;

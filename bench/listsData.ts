@@ -23,7 +23,8 @@ const sqlText = (xs: string[]) => `ARRAY[${xs.map((x) => `'${x.replace(/'/g, "''
  * Rows lo..hi (inclusive) of the bulk data, computed server-side from generate_series:
  * six cities round-robin, 10% MARKET_BAN (the other seven types evenly), the eight states evenly
  * (independent of the type), 60% enterprises / 40% people, about three entries per subject.
- * Subject ids are well-formed but not checked (bulk rows are never queried by subject).
+ * Subject ids are 18 characters ending in a character no valid USCC ('I') or ID number ('Y')
+ * has, so they never collide with the probes or the seeded enterprises and their people.
  * Live entries (RECOGNISED, PUBLISHED, UNDER_OBJECTION, RECTIFYING) have their publicity period
  * and bans running into the future, so the hub's expiry sweep finds nothing to do.
  */
@@ -35,8 +36,8 @@ INSERT INTO lists.list_entry (subject_kind, subject_id, list_type, field, author
   version, recognised_at, updated_at)
 SELECT
   (CASE WHEN s.n % 5 < 3 THEN 'ENTERPRISE' ELSE 'INDIVIDUAL' END)::lists."SubjectKind",
-  CASE WHEN s.n % 5 < 3 THEN '91' || c.code || lpad((s.n % 1000000000)::text, 9, '0') || 'X'
-       ELSE c.code || '1980' || lpad((1 + s.n % 12)::text, 2, '0') || lpad((1 + s.n % 28)::text, 2, '0') || lpad((s.n % 1000)::text, 3, '0') || 'X' END,
+  CASE WHEN s.n % 5 < 3 THEN '91' || c.code || lpad((s.n % 1000000000)::text, 9, '0') || 'I'
+       ELSE c.code || '1980' || lpad((1 + s.n % 12)::text, 2, '0') || lpad((1 + s.n % 28)::text, 2, '0') || lpad((s.n % 1000)::text, 3, '0') || 'Y' END,
   t.type::lists."ListType",
   (${sqlText(["市场监管", "税务", "生态环境", "住房城乡建设", "交通运输", "食品药品"])})[1 + g.i % 6],
   (${sqlText(["市场监督管理局", "税务局", "生态环境局", "住房和城乡建设局", "交通运输局", "人民法院"])})[1 + (g.i / 6) % 6],

@@ -12,6 +12,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
+import { createInterface } from "node:readline";
 import pg from "pg";
 import { parseFlags, positiveNumber } from "./args.js";
 import { Cleanup } from "./cleanup.js";
@@ -179,6 +180,17 @@ export async function run(argv: string[]): Promise<unknown> {
       cleanup,
     );
     const wsUrl = hub.ready.url.replace(/^http/, "ws");
+    // The hub's errors during the run (e.g. a bus subscription ending), for the report.
+    const hubErrors: string[] = [];
+    createInterface({ input: hub.child.proc.stdout! }).on("line", (line) => {
+      if (hubErrors.length >= 10 || !line.startsWith("{")) return;
+      try {
+        const rec = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string }; subgraph?: string; service?: string };
+        if ((rec.level ?? 0) >= 50) hubErrors.push(`${rec.service ?? rec.subgraph ?? "hub"}: ${rec.msg}${rec.err?.message ? `: ${rec.err.message}` : ""}`.slice(0, 400));
+      } catch {
+        // not pino JSON
+      }
+    });
     const db = new pg.Client({ connectionString: hub.databaseUrl });
     await db.connect();
     cleanup.add("close publisher connection", () => db.end());
@@ -193,9 +205,22 @@ export async function run(argv: string[]): Promise<unknown> {
     /** Measured events reaching the bus per second since t0 (redis/nats): the relay's throughput. */
     const busPerSecond: number[] = [];
     let probeT0 = 0;
+    /** The probe's own view of the bus: a measured event published twice (a relay retry), or its subscription ending. */
+    const busSeen = new Uint8Array(Math.ceil(capacity / 8));
+    let busDuplicates = 0;
+    let probeError: string | null = null;
     let staleRelayPosition: { busLastOutboxId: string; databaseMaxOutboxId: string } | null = null;
     if (bus !== "memory") {
-      probeBus = await createEventBus(bus === "redis" ? { redisUrl: REDIS_URL } : { natsUrl: NATS_URL });
+      // The bus logs with the hub's logger, to stdout, which is this bench's report: silence it
+      // (its loggers read LOG_LEVEL when the bus is made); the probe's own errors come through onError.
+      const logLevel = process.env.LOG_LEVEL;
+      process.env.LOG_LEVEL = "silent";
+      try {
+        probeBus = await createEventBus(bus === "redis" ? { redisUrl: REDIS_URL } : { natsUrl: NATS_URL });
+      } finally {
+        if (logLevel === undefined) delete process.env.LOG_LEVEL;
+        else process.env.LOG_LEVEL = logLevel;
+      }
       cleanup.add("close probe bus", () => probeBus!.close());
       await sleep(1500); // the relay's first pass (position from the bus, demo rows)
       const last = await probeBus.lastEventOf("lists");
@@ -211,6 +236,14 @@ export async function run(argv: string[]): Promise<unknown> {
       const from = await probeBus.latestSequence();
       const probeSub = probeBus.subscribe(from, (e) => {
         if (!e.id.startsWith(tag) || e.id.slice(9, 13) !== MEASURED) return;
+        const i = parseInt(e.id.slice(24), 16);
+        if (i < capacity) {
+          if (busSeen[i >> 3] & (1 << (i & 7))) {
+            busDuplicates++;
+            return;
+          }
+          busSeen[i >> 3] |= 1 << (i & 7);
+        }
         const now = Date.now();
         busLatency.record(now - Date.parse(e.occurredAt));
         if (probeT0) {
@@ -218,6 +251,10 @@ export async function run(argv: string[]): Promise<unknown> {
           while (busPerSecond.length <= sec) busPerSecond.push(0);
           busPerSecond[sec]++;
         }
+      }, (err) => {
+        // With an onError the bus does not log (its logger writes to stdout, which is the report).
+        probeError = `${err.name}: ${err.message}`;
+        log(`probe subscription to the ${bus} bus ended: ${probeError}`);
       });
       cleanup.add("close probe subscription", async () => probeSub.close());
     }
@@ -241,11 +278,20 @@ export async function run(argv: string[]): Promise<unknown> {
     if (opened === 0) throw new Error(`no subscriber could connect: ${connected.find((c) => c.error)?.error ?? "unknown"}`);
 
     const publisher = new Publisher(db, tag, entries);
+    // Ctrl-C: the loops below stop at their next step instead of writing to a closed connection.
+    let interrupted = false;
+    cleanup.add("stop publishing", async () => {
+      interrupted = true;
+    });
+    const checkInterrupted = () => {
+      if (interrupted) throw new Error("bench interrupted");
+    };
     // Warm-up: events until every subscriber has one, so measurement starts with every
     // subscription live at the hub (graphql-ws does not acknowledge a subscribe).
     const warmStarted = Date.now();
     let warmups = 0;
     for (;;) {
+      checkInterrupted();
       await publisher.insert(WARMUP, warmups++, 1);
       await sleep(200);
       const warm = workers.reduce((a, w) => a + w.progress.warm, 0);
@@ -299,6 +345,7 @@ export async function run(argv: string[]): Promise<unknown> {
     let maxBehind = 0;
     const durationMs = durationSec * 1000;
     for (;;) {
+      checkInterrupted();
       const elapsed = Date.now() - t0;
       if (elapsed >= durationMs) break;
       const target = Math.min(capacity - 1, Math.floor((elapsed * rate) / 1000));
@@ -325,6 +372,7 @@ export async function run(argv: string[]): Promise<unknown> {
     const drainStarted = Date.now();
     let drained = false;
     while (Date.now() - drainStarted < drainSec * 1000) {
+      checkInterrupted();
       await sleep(250);
       const complete = workers.reduce((a, w) => a + w.progress.complete, 0);
       const closed = workers.reduce((a, w) => a + w.progress.closed, 0);
@@ -402,6 +450,21 @@ export async function run(argv: string[]): Promise<unknown> {
           `hub CPU ${hubCores(hubCpu0, hubCpuEnd, endSec)} cores, ${stillArrivingPerSec} deliveries/s still arriving at the end: the hub's fan-out is the bottleneck (a backlog in its subscriber queues, not drops) unless close codes say otherwise`,
       );
     }
+    // Deliveries that stopped while events were still owed: not a backlog but a dead stream.
+    const lastDeliverySec = perSecond.reduce((last, n, i) => (n > 0 ? i : last), -1);
+    if (received < expected && lastDeliverySec >= 0 && lastDeliverySec + 3 < Math.floor(endSec)) {
+      findings.push(
+        `delivery stopped: no deliveries after second ${lastDeliverySec} of ${Math.floor(endSec)} although ${expected - received} were still owed (${all.length - live.length} subscribers closed): the hub stopped delivering (hub.errors may say why)`,
+      );
+    }
+    const healthSummary = health.summary();
+    if (healthSummary.p99 > 100) {
+      findings.push(`event loop: GET /health on the hub took p50 ${healthSummary.p50} ms, p99 ${healthSummary.p99} ms, max ${healthSummary.max} ms during the run (${healthSummary.count} probes): every request to this hub waits that long meanwhile`);
+    }
+    const busSummary = busLatency.summary();
+    if (probeBus && poll.pollMs && busSummary.count && busSummary.p50 > 2 * poll.pollMs) {
+      findings.push(`relay: commit-to-bus p50 ${busSummary.p50} ms, p99 ${busSummary.p99} ms (poll ${poll.pollMs} ms): the outbox relay runs late; it shares the hub's event loop with the fan-out`);
+    }
     if (poll.pollMs && lat.p50 >= poll.pollMs * 0.3 && lat.p99 <= poll.pollMs * 2.5) {
       findings.push(`latency: p50 ${lat.p50} ms / p99 ${lat.p99} ms with a ${poll.pollMs} ms outbox poll (${poll.where}): a commit waits on average half a poll before the relay reads it`);
     }
@@ -450,10 +513,11 @@ export async function run(argv: string[]): Promise<unknown> {
       },
       latencyMs: {
         commitToClient: lat,
-        commitToBus: probeBus ? busLatency.summary() : "not measurable for the in-process memory bus",
-        hubHealthRequest: health.summary(),
+        commitToBus: probeBus ? busSummary : "not measurable for the in-process memory bus",
+        hubHealthRequest: healthSummary,
       },
       relayedPerSecond: probeBus ? busPerSecond : undefined,
+      busProbe: probeBus ? { received: busLatency.n, duplicates: busDuplicates, ended: probeError } : undefined,
       hub: {
         rssMiBMax: hubRssMax, rssMiBEnd: hubRssEnd, rssMiBTimeline: rssTimeline.filter((_, i) => i % 4 === 0),
         cpuCoresDuringPublish: hubCores(hubCpu0, hubCpuPublish, publishSec),
@@ -462,6 +526,7 @@ export async function run(argv: string[]): Promise<unknown> {
         cpuUsPerDelivery: hubCpu0 !== null && hubCpuEnd !== null && received ? round(((hubCpuEnd - hubCpu0) * 1000) / received, 1) : null,
         shutdown: hub.exit.value,
         staleRelayPosition,
+        errors: hubErrors,
       },
       client: {
         benchProcessCpuCores: round((benchCpu.user + benchCpu.system) / 1e6 / endSec, 2),
@@ -475,7 +540,7 @@ export async function run(argv: string[]): Promise<unknown> {
         "lost = published events a subscriber had not received when the drain ended: with a backlog still arriving (stillArrivingPerSecAtEnd > 0) they are late, not dropped; closedByServer 4008 means the hub dropped a subscriber whose queue exceeded HUB_SUBSCRIBER_QUEUE",
         "duplicates = an event id delivered twice to one subscriber; orderViolations = an event delivered after one committed later (one publisher connection commits in index order); sequenceViolations = the bus sequence not increasing",
         "deliveredPerSec = unique deliveries over all subscribers / publish duration (includes those arriving in the drain); deliveredPerSecDuringPublish counts only those received while publishing",
-        "commitToBus (redis/nats): the bench's own subscription to the same bus stream: the outbox relay's share of the latency; relayedPerSecond: this run's events reaching the bus per second",
+        "commitToBus (redis/nats): the bench's own subscription to the same bus stream: the outbox relay's share of the latency; relayedPerSecond: this run's events reaching the bus per second (as far as the probe got); busProbe.duplicates: measured events the relay published more than once (subscribers should still see each once: the gateway drops repeated ids)",
         "hubHealthRequest: GET /health on the hub's gateway port every 250 ms during publish + drain: how long anything else waits for the hub's one event loop",
         "the hub runs the gateway, every subgraph and the relay on one event loop; the subscribers run in separate worker processes, the publisher in the bench process",
       ],
