@@ -42,9 +42,12 @@ class SubscriberQueue implements AsyncIterableIterator<DeliveredEvent> {
     this.finish();
   }
 
+  private served = 0;
+
   next(): Promise<IteratorResult<DeliveredEvent>> {
     const item = this.items.shift();
-    if (item) return Promise.resolve({ value: item, done: false });
+    // Serving a backlog resolves at once; every 64 items let timers and I/O (health checks, the relay) run.
+    if (item) return ++this.served % 64 === 0 ? new Promise((r) => setImmediate(() => r({ value: item, done: false }))) : Promise.resolve({ value: item, done: false });
     if (this.done) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve, reject) => {
       this.waiting = resolve;
@@ -82,11 +85,27 @@ export class EventHub {
 
   constructor(private bus: EventBus, private maxQueue: number, private logger: Logger) {}
 
+  private lastSeen: string | null = null;
+  private closed = false;
+
   async start(): Promise<void> {
-    const from = await this.bus.latestSequence();
+    this.follow(await this.bus.latestSequence());
+  }
+
+  /**
+   * The shared live subscription. If the bus ends it (a reported gap, a lost
+   * connection) it is taken up again from the last event seen, after a pause,
+   * rather than leaving every live subscriber silently without events.
+   */
+  private follow(from: string | null): void {
+    if (this.closed) return;
     this.liveSub = this.bus.subscribe(from, (e) => {
+      this.lastSeen = e.sequence;
       for (const q of this.live) q.push(e);
-    }, (err) => this.logger.error({ err }, "live event subscription failed"));
+    }, (err) => {
+      this.logger.error({ err }, "live event subscription ended; following again from the last event seen");
+      setTimeout(() => this.follow(this.lastSeen ?? from), 1000).unref();
+    });
   }
 
   open(after: string | null, filter: EventFilter, onOverflow: () => void): AsyncIterableIterator<DeliveredEvent> {
@@ -106,6 +125,7 @@ export class EventHub {
   }
 
   close(): void {
+    this.closed = true;
     this.liveSub?.close();
     this.live.clear();
   }

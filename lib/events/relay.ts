@@ -38,6 +38,7 @@ const OUTBOX_TABLES = ["lists.outbox", "monitoring.outbox"] as const;
 export type OutboxTable = (typeof OUTBOX_TABLES)[number];
 const READ_AFTER = Object.fromEntries(OUTBOX_TABLES.map((t) => [t,
   `SELECT id, event_id, type, entry_id, city_code, payload, occurred_at FROM ${t} WHERE id > $1::bigint ORDER BY id LIMIT $2::int`])) as Record<OutboxTable, string>;
+const MAX_ID = Object.fromEntries(OUTBOX_TABLES.map((t) => [t, `SELECT max(id)::text AS max FROM ${t}`])) as Record<OutboxTable, string>;
 const READ_RANGE = Object.fromEntries(OUTBOX_TABLES.map((t) => [t,
   `SELECT id, event_id, type, entry_id, city_code, payload, occurred_at FROM ${t} WHERE id >= $1::bigint AND id <= $2::bigint ORDER BY id`])) as Record<OutboxTable, string>;
 
@@ -196,6 +197,12 @@ class Relay implements OutboxRelay {
     if (this.position === null) {
       const last = await this.opts.bus.lastEventOf(this.opts.stream);
       this.position = last?.outboxId ? BigInt(last.outboxId) : 0n;
+      // A bus position past this table's last row came from another database on the same stream: start over (consumers dedupe by event id).
+      const [{ max }] = await this.opts.prisma.$queryRawUnsafe<Array<{ max: bigint | number | string | null }>>(MAX_ID[this.opts.table]);
+      if (this.position > BigInt(max ?? 0)) {
+        this.log.warn({ table: this.opts.table, busPosition: this.position.toString(), tableMax: String(max ?? 0) }, "outbox relay: the bus is ahead of this outbox; relaying it from the start");
+        this.position = 0n;
+      }
       this.log.info({ table: this.opts.table, after: this.position.toString(), bus: this.opts.bus.kind }, "outbox relay: continuing after the last relayed row");
     }
     let published = await this.relayLate();

@@ -45,6 +45,14 @@ async function entriesOf(subject: string, args: SubjectFilterArgs, ctx: ListsCon
   return all.filter((e) => (!args.types?.length || args.types.includes(e.listType)) && (!args.states?.length || args.states.includes(e.state)) && (!args.cities?.length || args.cities.includes(e.issuingCityCode)));
 }
 
+type BanStatus = { subject: string; responsiblePersonIds?: string[]; bans?: Promise<ListEntry[]> };
+
+/** One query per status object, however many of `banned` and `bans` are selected. */
+function bansOf(s: BanStatus, ctx: ListsContext): Promise<ListEntry[]> {
+  s.bans ??= bansInForce(ctx.store.prisma, [s.subject, ...(s.responsiblePersonIds ?? [])], today());
+  return s.bans;
+}
+
 export function createResolvers(maxPageSize: number): Resolvers {
   return {
     Date: DateScalar,
@@ -99,9 +107,8 @@ export function createResolvers(maxPageSize: number): Resolvers {
     ListSubject: { __resolveType: (s: { __typename: string }) => s.__typename },
     MarketBanStatus: {
       __resolveReference: (ref: { subject: string; responsiblePersonIds?: string[] }) => ref,
-      bans: (s: { subject: string; responsiblePersonIds?: string[] }, _: unknown, ctx: ListsContext) => bansInForce(ctx.store.prisma, [s.subject, ...(s.responsiblePersonIds ?? [])], today()),
-      banned: async (s: { subject: string; responsiblePersonIds?: string[] }, _: unknown, ctx: ListsContext) =>
-        (await bansInForce(ctx.store.prisma, [s.subject, ...(s.responsiblePersonIds ?? [])], today())).length > 0,
+      bans: (s: BanStatus, _: unknown, ctx: ListsContext) => bansOf(s, ctx),
+      banned: async (s: BanStatus, _: unknown, ctx: ListsContext) => (await bansOf(s, ctx)).length > 0,
     },
     ListEntry: {
       __resolveReference: (ref: { id: string }, ctx: ListsContext) => ctx.loaders.entry.load(entryId(ref.id)),
