@@ -143,3 +143,14 @@ export abstract class Subscription implements EventSubscription {
     return !this.closed;
   }
 }
+
+/** Registers and starts a bus's new subscription, or closes it at once when the bus is closed. */
+export function attachSubscription(sub: Subscription, subs: Set<Subscription>, closed: boolean): EventSubscription {
+  if (closed) {
+    sub.close();
+    return sub;
+  }
+  subs.add(sub);
+  sub.start();
+  return sub;
+}

@@ -1,4 +1,4 @@
-import { Subscription } from "./delivery.js";
+import { Subscription, attachSubscription } from "./delivery.js";
 import { aheadError, gapError } from "./sequence.js";
 import { DEFAULT_RETAIN, type DeliveredEvent, type EventBus, type EventSubscription, type HubEvent } from "./types.js";
 
@@ -38,14 +38,7 @@ export class MemoryEventBus implements EventBus {
   }
 
   subscribe(after: string | null, onEvent: (e: DeliveredEvent) => void | Promise<void>, onError?: (err: Error) => void): EventSubscription {
-    const sub = new MemorySubscription(this, after, onEvent, onError, (s) => this.subs.delete(s));
-    if (this.closed) {
-      sub.close();
-      return sub;
-    }
-    this.subs.add(sub);
-    sub.start();
-    return sub;
+    return attachSubscription(new MemorySubscription(this, after, onEvent, onError, (s) => this.subs.delete(s)), this.subs, this.closed);
   }
 
   async latestSequence(): Promise<string | null> {

@@ -13,7 +13,7 @@ import {
   type StreamConfig,
 } from "nats";
 import { createLogger } from "../logger.js";
-import { Subscription } from "./delivery.js";
+import { Subscription, attachSubscription } from "./delivery.js";
 import { aheadError, EventStreamError, toError } from "./sequence.js";
 import { DEFAULT_RETAIN, type DeliveredEvent, type EventBus, type EventSubscription, type HubEvent } from "./types.js";
 
@@ -139,14 +139,7 @@ export class NatsEventBus implements EventBus {
   }
 
   subscribe(after: string | null, onEvent: (e: DeliveredEvent) => void | Promise<void>, onError?: (err: Error) => void): EventSubscription {
-    const sub = new NatsSubscription(this, after, onEvent, onError, (s) => this.subs.delete(s));
-    if (this.closed) {
-      sub.close();
-      return sub;
-    }
-    this.subs.add(sub);
-    sub.start();
-    return sub;
+    return attachSubscription(new NatsSubscription(this, after, onEvent, onError, (s) => this.subs.delete(s)), this.subs, this.closed);
   }
 
   async latestSequence(): Promise<string | null> {

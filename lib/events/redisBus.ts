@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from "ioredis";
 import { createLogger } from "../logger.js";
-import { Subscription } from "./delivery.js";
+import { Subscription, attachSubscription } from "./delivery.js";
 import { aheadError, EventStreamError, toError } from "./sequence.js";
 import { DEFAULT_RETAIN, type DeliveredEvent, type EventBus, type EventSubscription, type HubEvent } from "./types.js";
 
@@ -142,14 +142,7 @@ export class RedisEventBus implements EventBus {
   }
 
   subscribe(after: string | null, onEvent: (e: DeliveredEvent) => void | Promise<void>, onError?: (err: Error) => void): EventSubscription {
-    const sub = new RedisSubscription(this, after, onEvent, onError, (s) => this.subs.delete(s));
-    if (this.closed) {
-      sub.close();
-      return sub;
-    }
-    this.subs.add(sub);
-    sub.start();
-    return sub;
+    return attachSubscription(new RedisSubscription(this, after, onEvent, onError, (s) => this.subs.delete(s)), this.subs, this.closed);
   }
 
   async latestSequence(): Promise<string | null> {
