@@ -49,14 +49,16 @@ export interface Subscriptions {
 export async function createSubscriptions(opts: SubscriptionOptions): Promise<Subscriptions> {
   const hub = new EventHub(opts.bus, opts.maxQueue, opts.logger);
   await hub.start();
+  /** Runs an operation through the gateway as the subscriber, with its rights and masking. */
+  const runAs = async (identity: Identity, query: string, variables?: Record<string, unknown>): Promise<ExecutionResult> => {
+    // A fresh internal token per run: subscriptions outlive the 2-minute forwarding token.
+    const internalToken = opts.gatewaySecret ? await signIdentity(identity, opts.gatewaySecret) : undefined;
+    const res = await opts.apollo.executeOperation({ query, variables }, { contextValue: { identity, internalToken } });
+    if (res.body.kind !== "single") throw new Error("unexpected incremental response");
+    return res.body.singleResult as ExecutionResult;
+  };
   const fetcher = new EntityFetcher<Identity>(
-    async (query, identity) => {
-      // A fresh internal token per fetch: subscriptions outlive the 2-minute forwarding token.
-      const internalToken = opts.gatewaySecret ? await signIdentity(identity, opts.gatewaySecret) : undefined;
-      const res = await opts.apollo.executeOperation({ query }, { contextValue: { identity, internalToken } });
-      if (res.body.kind !== "single") throw new Error("unexpected incremental response");
-      return res.body.singleResult as ExecutionResult as never;
-    },
+    (query, identity) => runAs(identity, query) as never,
     (i) => `${i.sub}|${i.city}|${[...i.scopes].sort().join(",")}|${i.purpose ?? ""}`,
   );
   let schema: GraphQLSchema | null = null;
@@ -76,11 +78,9 @@ export async function createSubscriptions(opts: SubscriptionOptions): Promise<Su
           if (stream.argFilter && argValue !== undefined && argValue !== null) {
             // Asked as the subscriber: a watchlist that is not theirs is NOT_FOUND, not someone else's alerts.
             const built = await stream.argFilter.build(argValue, async (query, variables) => {
-              const internalToken = opts.gatewaySecret ? await signIdentity(c.identity, opts.gatewaySecret) : undefined;
-              const res = await opts.apollo.executeOperation({ query, variables }, { contextValue: { identity: c.identity, internalToken } });
-              const r = res.body.kind === "single" ? res.body.singleResult : { errors: [{ message: "unexpected response" }] };
-              if (r.errors?.length) throw new GraphQLError(r.errors[0].message, { extensions: { code: (r.errors[0] as { extensions?: { code?: string } }).extensions?.code ?? "BAD_REQUEST" } });
-              return (r as { data?: Record<string, unknown> }).data ?? {};
+              const r = await runAs(c.identity, query, variables);
+              if (r.errors?.length) throw new GraphQLError(r.errors[0].message, { extensions: { code: r.errors[0].extensions?.code ?? "BAD_REQUEST" } });
+              return (r.data ?? {}) as Record<string, unknown>;
             });
             custom = built;
           }
