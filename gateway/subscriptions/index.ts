@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { GraphQLError, parse, subscribe, validate, getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
-import { WebSocketServer } from "ws";
+import type { Duplex } from "node:stream";
+import { GraphQLError, parse, visit, validate, getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
+import { WebSocketServer, type WebSocket } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { ApolloServer } from "@apollo/server";
 import type { ApolloGateway } from "@apollo/gateway";
@@ -14,15 +15,27 @@ import { STREAMS } from "./streams.js";
 import { EntityFetcher, selectionText } from "./entityFetcher.js";
 import { EventHub } from "./source.js";
 import { serveSse } from "./sse.js";
+import { Fanout, type Membership, type MemberWriter } from "./fanout.js";
+import { websocketWriter } from "./wsFrames.js";
 
-/** What one subscription runs with: the caller, and how to drop its transport. */
+/** What a subscription's operation runs with: the caller, and how to drop every subscriber sharing it. */
 export interface SubscriptionContext {
   identity: Identity;
   /** Resume point from the transport (SSE Last-Event-ID) when the field has no `after`. */
   resumeAfter: string | null;
-  /** The sequence of the event being delivered (SSE writes it as the event id). */
-  lastSequence: string | null;
   drop(reason: string): void;
+}
+
+/** Starts one subscriber's subscription: it shares a running operation with equal subscribers when it can. */
+export type StartSubscription = (prepared: Prepared, identity: Identity, resumeAfter: string | null, writer: MemberWriter) => Promise<Membership | ExecutionResult>;
+
+/** A checked subscription request. */
+export interface Prepared {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName?: string | null;
+  variables?: Record<string, unknown>;
+  query: string;
 }
 
 export interface SubscriptionOptions {
@@ -45,6 +58,19 @@ export interface Subscriptions {
   close(): Promise<void>;
 }
 
+/** What decides what a caller may see: who, for which city, with which scopes and purpose. */
+const callerKey = (i: Identity) => `${i.sub}|${i.city}|${[...i.scopes].sort().join(",")}|${i.purpose ?? ""}`;
+
+/**
+ * Whether the document may pass `after` to its root field (then it replays from its own
+ * position). Any `after` argument anywhere counts: a false alarm only costs sharing.
+ */
+function mayResume(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, { Argument: (a) => void (a.name.value === "after" && (found = true)) });
+  return found;
+}
+
 /** Subscriptions through the gateway (which @apollo/gateway does not do): the hub's own. */
 export async function createSubscriptions(opts: SubscriptionOptions): Promise<Subscriptions> {
   const hub = new EventHub(opts.bus, opts.maxQueue, opts.logger);
@@ -57,45 +83,35 @@ export async function createSubscriptions(opts: SubscriptionOptions): Promise<Su
     if (res.body.kind !== "single") throw new Error("unexpected incremental response");
     return res.body.singleResult as ExecutionResult;
   };
-  const fetcher = new EntityFetcher<Identity>(
-    (query, identity) => runAs(identity, query) as never,
-    (i) => `${i.sub}|${i.city}|${[...i.scopes].sort().join(",")}|${i.purpose ?? ""}`,
-  );
+  const fetcher = new EntityFetcher<Identity>((query, identity) => runAs(identity, query) as never, callerKey);
   let schema: GraphQLSchema | null = null;
   opts.gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
     schema = buildSubscriptionSchema(apiSchema, STREAMS, {
-      events: (stream, args: SubscriptionArgs, ctx) => {
+      events: async (stream, args: SubscriptionArgs, ctx) => {
         const c = ctx as SubscriptionContext;
         const cities = args.cities?.length ? new Set(args.cities) : null;
         const filterValues = stream.typeFilter ? (args[stream.typeFilter.arg] as unknown[] | null | undefined) : null;
         const argValue = stream.argFilter ? args[stream.argFilter.arg] : undefined;
         let custom: ((e: DeliveredEvent) => boolean) | null = null;
-        const source = hub.open(args.after ?? c.resumeAfter, (e) =>
+        if (stream.argFilter && argValue !== undefined && argValue !== null) {
+          // Asked as the subscriber: a watchlist that is not theirs is NOT_FOUND, not someone else's alerts.
+          custom = await stream.argFilter.build(argValue, async (query, variables) => {
+            const r = await runAs(c.identity, query, variables);
+            if (r.errors?.length) throw new GraphQLError(r.errors[0].message, { extensions: { code: r.errors[0].extensions?.code ?? "BAD_REQUEST" } });
+            return (r.data ?? {}) as Record<string, unknown>;
+          });
+        }
+        return hub.open(args.after ?? c.resumeAfter, (e) =>
           stream.eventTypes.includes(e.type) && (!cities || cities.has(e.city)) && (!filterValues?.length || filterValues.includes(stream.typeFilter!.of(e)))
           && (!custom || custom(e)),
           () => c.drop(`subscriber too slow: more than ${opts.maxQueue} events waiting`));
-        return (async function* () {
-          if (stream.argFilter && argValue !== undefined && argValue !== null) {
-            // Asked as the subscriber: a watchlist that is not theirs is NOT_FOUND, not someone else's alerts.
-            const built = await stream.argFilter.build(argValue, async (query, variables) => {
-              const r = await runAs(c.identity, query, variables);
-              if (r.errors?.length) throw new GraphQLError(r.errors[0].message, { extensions: { code: r.errors[0].extensions?.code ?? "BAD_REQUEST" } });
-              return (r.data ?? {}) as Record<string, unknown>;
-            });
-            custom = built;
-          }
-          for await (const e of source) {
-            c.lastSequence = e.sequence;
-            yield e;
-          }
-        })();
       },
       entity: (stream) => (e: DeliveredEvent, _a, ctx, info) => fetcher.load((ctx as SubscriptionContext).identity, stream.entity.lookup, e.entityId, selectionText(info)),
     });
   });
 
   /** Parses and checks a subscription document: errors a client can act on, before anything runs. */
-  function prepare(query: unknown, operationName: string | null | undefined, variables: Record<string, unknown> | undefined): { schema: GraphQLSchema; document: DocumentNode } | GraphQLError[] {
+  function prepare(query: unknown, operationName: string | null | undefined, variables: Record<string, unknown> | undefined): Prepared | GraphQLError[] {
     if (!schema) return [new GraphQLError("this supergraph has no event streams", { extensions: { code: "BAD_REQUEST" } })];
     let document: DocumentNode;
     try {
@@ -113,11 +129,30 @@ export async function createSubscriptions(opts: SubscriptionOptions): Promise<Su
     } catch (e) {
       return [e as GraphQLError];
     }
-    return { schema, document };
+    return { schema, document, operationName, variables, query: String(query) };
   }
 
-  const wss = new WebSocketServer({ noServer: true });
+  const fanout = new Fanout();
+  /**
+   * Subscribers with the same rights, document and variables share one running operation
+   * (executed once per event, serialized once). One that resumes from a position of its
+   * own (`after`, Last-Event-ID) replays alone.
+   */
+  const start: StartSubscription = (p, identity, resumeAfter, writer) => {
+    const resumes = resumeAfter !== null || mayResume(p.document);
+    const key = resumes ? null : `${callerKey(identity)}\u0000${p.operationName ?? ""}\u0000${p.query}\u0000${JSON.stringify(p.variables ?? {})}`;
+    return fanout.join(
+      { schema: p.schema, document: p.document, variableValues: p.variables, operationName: p.operationName },
+      (drop): SubscriptionContext => ({ identity, resumeAfter, drop }),
+      key, writer,
+    );
+  };
+
+  // Off, because results are written as ready-made frames (wsFrames.ts).
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  const sockets = new WeakMap<WebSocket, Duplex>();
   const expiryTimers = new Set<NodeJS.Timeout>();
+  interface WsRequest { identity: Identity; writer: MemberWriter }
   useServer<Record<string, unknown>, { identity: Identity }>({
     onConnect: async (ctx) => {
       const params = ctx.connectionParams ?? {};
@@ -137,30 +172,35 @@ export async function createSubscriptions(opts: SubscriptionOptions): Promise<Su
         return false;
       }
     },
-    onSubscribe: (ctx, _id, payload) => {
+    onSubscribe: (ctx, id, payload) => {
       const prepared = prepare(payload.query, payload.operationName, payload.variables ?? undefined);
       if (Array.isArray(prepared)) return prepared;
-      const contextValue: SubscriptionContext = {
-        identity: ctx.extra.identity!, resumeAfter: null, lastSequence: null,
-        drop: (reason) => ctx.extra.socket.close(4008, reason),
-      };
-      return { schema: prepared.schema, document: prepared.document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
+      const ws = ctx.extra.socket;
+      const request: WsRequest = { identity: ctx.extra.identity!, writer: websocketWriter(ws, sockets.get(ws)!, id, opts.maxQueue) };
+      return { schema: prepared.schema, document: prepared.document, variableValues: payload.variables, operationName: payload.operationName, contextValue: { request, prepared } };
     },
-    subscribe: (args) => subscribe(args),
+    subscribe: (args) => {
+      const { request, prepared } = args.contextValue as { request: WsRequest; prepared: Prepared };
+      return start(prepared, request.identity, null, request.writer);
+    },
   }, wss);
 
   return {
-    route: (req, res) => serveSse(req, res, { path: "/graphql/stream", authenticate: opts.authenticate, prepare, logger: opts.logger }),
+    route: (req, res) => serveSse(req, res, { path: "/graphql/stream", authenticate: opts.authenticate, prepare, start, maxQueue: opts.maxQueue, logger: opts.logger }),
     attach(server) {
       server.on("upgrade", (req, socket, head) => {
         if (new URL(req.url ?? "/", "http://x").pathname !== "/graphql") return socket.destroy();
-        wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          sockets.set(ws, socket);
+          wss.emit("connection", ws, req);
+        });
       });
     },
     async close() {
       for (const t of expiryTimers) clearTimeout(t);
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((r) => wss.close(() => r()));
+      fanout.close();
       hub.close();
     },
   };

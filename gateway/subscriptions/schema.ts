@@ -11,7 +11,7 @@ export interface SubscriptionArgs {
 
 export interface StreamResolvers {
   /** The events of one subscription: filtered, resumable, each once. */
-  events(stream: StreamDeclaration, args: SubscriptionArgs, ctx: unknown): AsyncIterable<DeliveredEvent>;
+  events(stream: StreamDeclaration, args: SubscriptionArgs, ctx: unknown): Promise<AsyncIterable<DeliveredEvent>>;
   /** Resolves the event's entity with the fields the client selected, through the federated plan. */
   entity(stream: StreamDeclaration): GraphQLFieldResolver<DeliveredEvent, unknown>;
 }

@@ -8,7 +8,7 @@ export type EventFilter = (e: DeliveredEvent) => boolean;
  * fills it and is dropped (told through `onOverflow`), so a slow client neither
  * slows the others nor grows the gateway's memory without bound.
  */
-class SubscriberQueue implements AsyncIterableIterator<DeliveredEvent> {
+export class SubscriberQueue implements AsyncIterableIterator<DeliveredEvent> {
   private items: DeliveredEvent[] = [];
   private waiting: ((r: IteratorResult<DeliveredEvent>) => void) | null = null;
   private failed: ((e: Error) => void) | null = null;
@@ -53,6 +53,14 @@ class SubscriberQueue implements AsyncIterableIterator<DeliveredEvent> {
       this.waiting = resolve;
       this.failed = reject;
     });
+  }
+
+  /** Everything waiting (at most `max`) once there is at least one event; null once ended. */
+  async burst(max: number): Promise<DeliveredEvent[] | null> {
+    if (this.items.length) return this.items.splice(0, max);
+    const first = await this.next();
+    if (first.done) return null;
+    return [first.value, ...this.items.splice(0, max - 1)];
   }
 
   return(): Promise<IteratorResult<DeliveredEvent>> {
@@ -108,7 +116,7 @@ export class EventHub {
     });
   }
 
-  open(after: string | null, filter: EventFilter, onOverflow: () => void): AsyncIterableIterator<DeliveredEvent> {
+  open(after: string | null, filter: EventFilter, onOverflow: () => void): SubscriberQueue {
     if (after === null) {
       const q: SubscriberQueue = new SubscriberQueue(this.maxQueue, filter, onOverflow, () => this.live.delete(q));
       this.live.add(q);

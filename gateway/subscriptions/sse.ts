@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { once } from "node:events";
-import { GraphQLError, subscribe, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
+import type { GraphQLError } from "graphql";
 import type { Identity } from "../../lib/auth/identity.js";
 import type { Logger } from "../../lib/logger.js";
-import type { SubscriptionContext } from "./index.js";
+import type { Prepared, StartSubscription } from "./index.js";
+import { Membership } from "./fanout.js";
 
-type Prepare = (query: unknown, operationName: string | null | undefined, variables: Record<string, unknown> | undefined) => { schema: GraphQLSchema; document: DocumentNode } | GraphQLError[];
+type Prepare = (query: unknown, operationName: string | null | undefined, variables: Record<string, unknown> | undefined) => Prepared | GraphQLError[];
 
 function refuse(res: ServerResponse, status: number, errors: ReadonlyArray<GraphQLError | { message: string; extensions?: unknown }>): true {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
@@ -34,7 +34,7 @@ async function requestOf(req: IncomingMessage, url: URL): Promise<{ query?: unkn
  * event carries its stream sequence as the SSE id, so a reconnecting EventSource
  * resumes through Last-Event-ID without gap or duplicate.
  */
-export async function serveSse(req: IncomingMessage, res: ServerResponse, opts: { path: string; authenticate(req: IncomingMessage): Promise<Identity>; prepare: Prepare; logger: Logger }): Promise<boolean> {
+export async function serveSse(req: IncomingMessage, res: ServerResponse, opts: { path: string; authenticate(req: IncomingMessage): Promise<Identity>; prepare: Prepare; start: StartSubscription; maxQueue: number; logger: Logger }): Promise<boolean> {
   const url = new URL(req.url ?? "/", "http://localhost");
   if (url.pathname !== opts.path) return false;
   let identity: Identity;
@@ -54,21 +54,29 @@ export async function serveSse(req: IncomingMessage, res: ServerResponse, opts: 
   const prepared = opts.prepare(body.query, body.operationName, body.variables);
   if (Array.isArray(prepared)) return refuse(res, 400, prepared);
   const lastEventId = req.headers["last-event-id"];
-  const ctx: SubscriptionContext = {
-    identity, resumeAfter: typeof lastEventId === "string" && /^\d+$/.test(lastEventId) ? lastEventId : null, lastSequence: null,
-    drop: () => res.end(),
+  const resumeAfter = typeof lastEventId === "string" && /^\d+$/.test(lastEventId) ? lastEventId : null;
+  const open = () => {
+    if (res.headersSent) return;
+    res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
+    res.write(": connected\n\n");
   };
-  const result = await subscribe({ schema: prepared.schema, document: prepared.document, variableValues: body.variables, operationName: body.operationName, contextValue: ctx });
-  if (!(Symbol.asyncIterator in result)) return refuse(res, 400, (result as ExecutionResult).errors ?? []);
-  const stream = result as AsyncGenerator<ExecutionResult>;
-  res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
-  res.write(": connected\n\n");
-  req.once("close", () => void stream.return(undefined));
+  const joined = await opts.start(prepared, identity, resumeAfter, {
+    write(burst) {
+      if (res.destroyed) return true;
+      open();
+      // The same text for every SSE subscriber of the operation: built once per burst.
+      const text = burst.shared("sse", () => burst.deliveries.map((d) => `id: ${d.sequence}\nevent: next\ndata: ${d.json}\n\n`).join(""));
+      res.write(text);
+      return res.writableLength <= opts.maxQueue * (text.length / burst.deliveries.length);
+    },
+    drop: () => res.end(),
+  });
+  if (!(joined instanceof Membership)) return refuse(res, 400, joined.errors ?? []);
+  open();
+  req.once("close", () => void joined.return());
   try {
-    for await (const item of stream) {
-      if (res.destroyed) break;
-      if (!res.write(`id: ${ctx.lastSequence}\nevent: next\ndata: ${JSON.stringify(item)}\n\n`)) await once(res, "drain");
-    }
+    // Results are written by the shared operation; this waits for the stream's end.
+    for await (const _ of joined) break;
     if (!res.destroyed) res.end("event: complete\ndata:\n\n");
   } catch (err) {
     opts.logger.warn({ err }, "SSE subscription ended with an error");
