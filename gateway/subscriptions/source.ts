@@ -1,4 +1,5 @@
 import type { DeliveredEvent, EventBus, EventSubscription } from "../../lib/events/types.js";
+import { EventStreamError } from "../../lib/events/sequence.js";
 import type { Logger } from "../../lib/logger.js";
 
 export type EventFilter = (e: DeliveredEvent) => boolean;
@@ -101,9 +102,11 @@ export class EventHub {
   }
 
   /**
-   * The shared live subscription. If the bus ends it (a reported gap, a lost
-   * connection) it is taken up again from the last event seen, after a pause,
-   * rather than leaving every live subscriber silently without events.
+   * The shared live subscription. If the bus ends it (a lost connection, a reported gap) it
+   * is taken up again after a pause rather than leaving every live subscriber silently
+   * without events: from the last event seen, or, when that position is gone for good (the
+   * events after it are no longer retained, or the stream was reset), from the newest one
+   * (live subscribers see the jump in `sequence`; the loss is logged).
    */
   private follow(from: string | null): void {
     if (this.closed) return;
@@ -111,8 +114,15 @@ export class EventHub {
       this.lastSeen = e.sequence;
       for (const q of this.live) q.push(e);
     }, (err) => {
-      this.logger.error({ err }, "live event subscription ended; following again from the last event seen");
-      setTimeout(() => this.follow(this.lastSeen ?? from), 1000).unref();
+      const lost = err instanceof EventStreamError && (err.code === "gap" || err.code === "ahead" || err.code === "invalid_sequence");
+      this.logger.error({ err }, lost ? "live event subscription ended: its position is gone; following again from the newest event" : "live event subscription ended; following again from the last event seen");
+      setTimeout(() => {
+        if (!lost) return this.follow(this.lastSeen ?? from);
+        this.bus.latestSequence().then((latest) => {
+          this.lastSeen = latest;
+          this.follow(latest);
+        }, () => this.follow(this.lastSeen ?? from));
+      }, 1000).unref();
     });
   }
 

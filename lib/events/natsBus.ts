@@ -1,15 +1,17 @@
 import {
+  AckPolicy,
   connect,
   DeliverPolicy,
   DiscardPolicy,
   RetentionPolicy,
   StorageType,
   nanos,
+  type Consumer,
+  type ConsumerConfig,
   type ConsumerMessages,
   type JetStreamClient,
   type JetStreamManager,
   type NatsConnection,
-  type OrderedConsumerOptions,
   type StreamConfig,
 } from "nats";
 import { createLogger } from "../logger.js";
@@ -24,10 +26,23 @@ export const DEFAULT_SUBJECT_PREFIX = "hub.events";
 const FETCH_BATCH = 256;
 /** How long one pull waits for messages before the next (JetStream's minimum is 1 s). */
 const FETCH_EXPIRES_MS = 5000;
+/**
+ * The server's sign of life during a pull that waits: two missed ones and the client checks
+ * its consumer, failing the pull when the consumer is gone (deleted, server restarted), as a
+ * pull sent to a consumer that no longer exists gets no answer at all. 1 s: a vanished
+ * consumer is noticed (and recreated from the cursor) in about 2 s, well before the pull expires.
+ */
+const FETCH_HEARTBEAT_MS = 1000;
 /** Publishes in flight at once (they are sent in order on one connection, so order is kept). */
 const PUBLISH_WINDOW = 256;
 /** JetStream drops a re-publish of the same event id within this window. */
 const DUPLICATE_WINDOW_MS = 2 * 60 * 1000;
+/**
+ * The server deletes a subscription's consumer after this long without a pull: the time a
+ * slow handler may spend on one batch before its consumer is recreated (from the cursor, so
+ * nothing is lost), and how long a consumer outlives a process that died.
+ */
+const CONSUMER_IDLE_MS = 5 * 60 * 1000;
 
 export interface NatsBusOptions {
   natsUrl: string;
@@ -43,10 +58,17 @@ export interface NatsBusOptions {
  * id, so JetStream drops a re-publish within its dedupe window (the relay's retries). The
  * sequence is the JetStream stream sequence (dense: 1, 2, 3, ...).
  *
- * Each subscription is its own ordered consumer (ephemeral, server-side cursor, recreated by
- * the client at the right sequence after any hiccup), read with bounded pulls (`fetch` of
+ * Each subscription reads through its own ephemeral pull consumer (no acks, in memory),
+ * created to start right after the subscription's cursor, with bounded pulls (`fetch` of
  * {@link FETCH_BATCH}) rather than `consume()`, whose prefetch keeps pulling however slow the
  * handler is: this way a slow subscriber has at most one batch buffered and holds up no one.
+ *
+ * Not the client's "ordered consumer": that one moves its own position when a message
+ * reaches the client, not when the handler is done with it, and drops what it had buffered
+ * when a pull ends or it resets, so a handler slower than the pulls lost the rest of each
+ * batch and saw a (false) gap. Here the subscription's cursor is the only position that
+ * counts: the consumer is recreated from it after any error, and whenever a message is not
+ * the one right after it.
  */
 export class NatsEventBus implements EventBus {
   readonly kind = "nats" as const;
@@ -153,6 +175,37 @@ export class NatsEventBus implements EventBus {
     return info.state.last_seq > 0 ? info.state.last_seq : null;
   }
 
+  /**
+   * @internal A new consumer delivering from `after + 1` (from the first retained event when
+   * null). Its first message is the first retained one at or after that sequence, so when it
+   * is not `after + 1`, `after + 1` is gone: a real gap. Rejects with `ahead` when `after` is
+   * beyond the stream's last sequence (the stream was reset).
+   */
+  async openConsumer(after: bigint | null): Promise<{ consumer: Consumer; name: string }> {
+    const latest = await this.latestSeq();
+    if (after !== null && after > BigInt(latest ?? 0)) throw aheadError(after, latest === null ? null : BigInt(latest));
+    const config: Partial<ConsumerConfig> = {
+      ack_policy: AckPolicy.None,
+      mem_storage: true,
+      num_replicas: 1,
+      inactive_threshold: nanos(CONSUMER_IDLE_MS),
+      ...(after === null ? { deliver_policy: DeliverPolicy.All } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: Number(after + 1n) }),
+    };
+    const info = await this.jsm.consumers.add(this.stream, config);
+    try {
+      return { consumer: await this.js.consumers.get(this.stream, info.name), name: info.name };
+    } catch (e) {
+      await this.dropConsumer(info.name);
+      throw e;
+    }
+  }
+
+  /** @internal Best effort: an ephemeral consumer left behind is removed by the server when idle. */
+  async dropConsumer(name: string): Promise<void> {
+    if (this.nc.isClosed()) return;
+    await this.jsm.consumers.delete(this.stream, name).catch(() => false);
+  }
+
   async lastEventOf(stream: string): Promise<DeliveredEvent | null> {
     try {
       const m = await this.jsm.streams.getMessage(this.stream, { last_by_subj: this.subject(stream) });
@@ -184,6 +237,8 @@ export class NatsEventBus implements EventBus {
 
 class NatsSubscription extends Subscription {
   private messages: ConsumerMessages | null = null;
+  /** Consecutive failures without an event delivered in between: the back-off. */
+  private failures = 0;
 
   constructor(
     private readonly bus: NatsEventBus,
@@ -201,61 +256,72 @@ class NatsSubscription extends Subscription {
 
   protected async run(): Promise<void> {
     const bus = this.bus;
-    if (this.cursor !== null) {
-      const latest = await bus.latestSeq();
-      if (this.cursor > BigInt(latest ?? 0)) {
-        this.fail(aheadError(this.cursor, latest === null ? null : BigInt(latest)));
-        return;
-      }
-    }
-    let failures = 0;
     while (!this.closed) {
-      // (Re)created from our own cursor, so a failure in between loses and repeats nothing.
-      // Starting at cursor + 1 when that is no longer retained starts at the first retained
-      // one instead, which deliver() reports as a gap.
-      const opts: Partial<OrderedConsumerOptions> =
-        this.cursor === null ? {} : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: Number(this.cursor) + 1 };
-      let consumer;
+      let consumer: { consumer: Consumer; name: string };
       try {
-        consumer = await bus.js.consumers.get(bus.stream, opts);
+        consumer = await bus.openConsumer(this.cursor);
       } catch (e) {
         if (this.closed) return;
-        if (isNotFound(e)) throw e;
+        if (e instanceof EventStreamError || isStreamNotFound(e)) throw e;
         bus.warn(toError(e), "event bus: creating a JetStream consumer failed; retrying");
-        await this.pause(Math.min(100 * 2 ** failures++, 2000));
+        await this.pause(Math.min(100 * 2 ** this.failures++, 2000));
         continue;
       }
       try {
-        while (!this.closed) {
-          const messages = await consumer.fetch({ max_messages: FETCH_BATCH, expires: FETCH_EXPIRES_MS });
-          this.messages = messages;
-          if (this.closed) messages.stop();
-          for await (const m of messages) {
-            let e: HubEvent;
-            try {
-              e = m.json<HubEvent>();
-            } catch {
-              throw new EventStreamError("malformed_event", `stream message ${m.seq} is not JSON`);
-            }
-            if (!(await this.deliver({ ...e, sequence: String(m.seq) }))) {
-              messages.stop();
-              break;
-            }
-          }
-          this.messages = null;
-          failures = 0;
-        }
+        await this.read(consumer.consumer);
       } catch (e) {
         if (this.closed) return;
-        if (e instanceof EventStreamError || isNotFound(e)) throw e;
+        if (e instanceof EventStreamError) throw e;
         bus.warn(toError(e), "event bus: reading JetStream failed; retrying");
-        await this.pause(Math.min(100 * 2 ** failures++, 2000));
+        await this.pause(Math.min(100 * 2 ** this.failures++, 2000));
       } finally {
         this.messages = null;
-        await consumer.delete().catch(() => false);
+        await bus.dropConsumer(consumer.name);
       }
     }
   }
+
+  /**
+   * Pulls from `consumer` and delivers, until closed or until the consumer is no longer
+   * right behind the cursor (returns: the caller recreates it from the cursor).
+   */
+  private async read(consumer: Consumer): Promise<void> {
+    // The consumer's first message may legitimately be past cursor + 1 (deliver() reports
+    // that gap); any later jump is the consumer's doing (a pull cut short, messages lost on
+    // the way, retention overtaking it), so it is repositioned, and its replacement's first
+    // message tells whether cursor + 1 still exists.
+    let first = true;
+    while (!this.closed) {
+      const messages = await consumer.fetch({ max_messages: FETCH_BATCH, expires: FETCH_EXPIRES_MS, idle_heartbeat: FETCH_HEARTBEAT_MS });
+      this.messages = messages;
+      if (this.closed) messages.stop();
+      for await (const m of messages) {
+        if (!first && this.cursor !== null && BigInt(m.seq) > this.cursor + 1n) {
+          this.bus.warn(new Error(`consumer delivered ${m.seq} after ${this.cursor}`), "event bus: JetStream consumer skipped ahead; recreating it at the cursor");
+          messages.stop();
+          return;
+        }
+        first = false;
+        let e: HubEvent;
+        try {
+          e = m.json<HubEvent>();
+        } catch {
+          throw new EventStreamError("malformed_event", `stream message ${m.seq} is not JSON`);
+        }
+        if (!(await this.deliver({ ...e, sequence: String(m.seq) }))) {
+          messages.stop();
+          return;
+        }
+        this.failures = 0;
+      }
+      this.messages = null;
+    }
+  }
+}
+
+function isStreamNotFound(e: unknown): boolean {
+  const err = e as { message?: string; api_error?: { err_code?: number } };
+  return err?.api_error?.err_code === 10059 || /stream not found/i.test(err?.message ?? "");
 }
 
 function isNotFound(e: unknown): boolean {
