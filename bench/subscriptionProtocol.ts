@@ -23,6 +23,11 @@ export function readEventId(tag: string, id: string): { warmup: boolean; index: 
   return { warmup: kind === WARMUP, index: parseInt(id.slice(24), 16) };
 }
 
+/** How many of events 0..published-1 a subscriber following every n-th, from `offset`, should get. */
+export function expectedOf(published: number, n: number, offset: number): number {
+  return published > offset ? Math.floor((published - 1 - offset) / n) + 1 : 0;
+}
+
 export interface WorkerConfig {
   url: string;
   /** Subscribers this worker opens. */
@@ -30,6 +35,9 @@ export interface WorkerConfig {
   /** Index of its first subscriber among all (for reports). */
   firstSubscriber: number;
   query: string;
+  /** The selection on the event; with `cities`, subscriber i's query is listEntryChanged(cities: [cities[i mod n]]) with it. */
+  selection: string;
+  cities: string[] | null;
   tag: string;
   /** Most measured events the publisher may publish (bitset size). */
   capacity: number;
@@ -37,6 +45,8 @@ export interface WorkerConfig {
   withEntity: boolean;
   /** Connections opened at once while connecting. */
   connectBatch: number;
+  /** graphql-ws: the graphql-ws client library; lean: leanSubscriber.ts (same protocol, far less client CPU). */
+  client: "graphql-ws" | "lean";
 }
 
 export type ToWorker =

@@ -5,9 +5,10 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
-import { createClient, type Client } from "graphql-ws/client";
+import { createClient } from "graphql-ws/client";
+import { LeanSubscriber } from "./leanSubscriber.js";
 import { Histogram } from "./histogram.js";
-import { readEventId, type FromWorker, type SubscriberResult, type ToWorker, type WorkerConfig } from "./subscriptionProtocol.js";
+import { expectedOf, MEASURED, readEventId, WARMUP, type FromWorker, type SubscriberResult, type ToWorker, type WorkerConfig } from "./subscriptionProtocol.js";
 
 interface Delivery {
   id: string;
@@ -25,10 +26,10 @@ class Subscriber {
   entityMissing = 0;
   warm = false;
   lastIndex = -1;
-  lastSequence: bigint = -1n;
+  lastSequence = -1;
   closed: { code: number; reason: string; atSec: number } | null = null;
   error: string | null = null;
-  client: Client | null = null;
+  close: (() => Promise<void> | void) | null = null;
   /** Set when this worker closes the connection itself: a close then is not the server's doing. */
   closing = false;
 
@@ -40,11 +41,20 @@ class Subscriber {
     return (this.seen[i >> 3] & (1 << (i & 7))) !== 0;
   }
 
-  /** Events 0..published-1 not received. */
+  /** With per-city subscriptions it gets every `stride`-th event from `offset`; else every one. */
+  stride = 1;
+  offset = 0;
+  query = "";
+
+  /** Of events 0..published-1, those it should have and has not received. */
   missing(published: number): number {
     let n = 0;
-    for (let i = 0; i < published; i++) if (!this.has(i)) n++;
+    for (let i = this.offset; i < published; i += this.stride) if (!this.has(i)) n++;
     return n;
+  }
+
+  expected(published: number): number {
+    return expectedOf(published, this.stride, this.offset);
   }
 }
 
@@ -72,25 +82,27 @@ function rssMiB(): number {
   return m ? Number(m[1]) / 1024 : 0;
 }
 
-function onDelivery(s: Subscriber, data: Record<string, unknown> | null | undefined, errors: unknown): void {
-  const now = performance.timeOrigin + performance.now();
-  if (errors) errorPayloads++;
-  const e = data?.listEntryChanged as Delivery | undefined;
-  if (!e) return;
-  const parsed = readEventId(config.tag, e.id);
-  if (!parsed) {
-    foreign++;
-    return;
-  }
-  if (parsed.warmup) {
+/** What an event id says (readEventId): a measured event's index, or one of these. */
+const FOREIGN = -1;
+const WARMUP_EVENT = -2;
+
+function classify(id: string): number {
+  const parsed = readEventId(config.tag, id);
+  return !parsed ? FOREIGN : parsed.warmup ? WARMUP_EVENT : parsed.index;
+}
+
+/** Checks and counts one delivery to `s`: lost / duplicate / order, latency (commit to now). */
+function record(s: Subscriber, event: number, sequence: number, occurredAtMs: number, entity: boolean, receivedAt = performance.now()): void {
+  const now = performance.timeOrigin + receivedAt;
+  if (event === WARMUP_EVENT) {
     s.warm = true;
     return;
   }
-  const i = parsed.index;
-  if (i >= config.capacity) {
+  if (event === FOREIGN || event >= config.capacity) {
     foreign++;
     return;
   }
+  const i = event;
   if (s.has(i)) {
     s.duplicates++;
     return;
@@ -100,23 +112,118 @@ function onDelivery(s: Subscriber, data: Record<string, unknown> | null | undefi
   totalReceived++;
   if (i < s.lastIndex) s.orderViolations++;
   else s.lastIndex = i;
-  const seq = BigInt(e.sequence);
-  if (seq <= s.lastSequence) s.sequenceViolations++;
-  s.lastSequence = seq;
-  if (config.withEntity && !e.entry?.id) s.entityMissing++;
-  latency.record(now - Date.parse(e.occurredAt));
+  if (sequence <= s.lastSequence) s.sequenceViolations++;
+  s.lastSequence = sequence;
+  if (config.withEntity && !entity) s.entityMissing++;
+  latency.record(now - occurredAtMs);
   if (t0) {
     const sec = Math.max(0, Math.floor((now - t0) / 1000));
     while (perSecond.length <= sec) perSecond.push(0);
     perSecond[sec]++;
   }
-  if (published !== null && s.received === published) complete++;
+  if (published !== null && s.received === s.expected(published)) complete++;
+}
+
+/** A delivery from the object the graphql-ws client parsed. */
+function fromResult(s: Subscriber, data: Record<string, unknown> | null | undefined, errors: boolean): void {
+  if (errors) errorPayloads++;
+  const e = data?.listEntryChanged as Delivery | undefined;
+  // Stream positions are dense and far below 2^53 in a bench: numbers, not BigInts.
+  if (e) record(s, classify(e.id), Number(e.sequence), Date.parse(e.occurredAt), !!e.entry?.id);
+}
+
+const FIELD = Buffer.from('"listEntryChanged":{"id":"');
+const SEQUENCE = Buffer.from('"sequence":"');
+const OCCURRED = Buffer.from('"occurredAt":"');
+const ERRORS = Buffer.from('"errors":');
+const ENTRY = Buffer.from('"entry":{"id":"');
+
+/** A delivery from a graphql-ws `next` message's bytes, found by searching (any layout). */
+function fromBytes(s: Subscriber, m: Buffer, receivedAt: number): void {
+  if (m.indexOf(ERRORS) !== -1) errorPayloads++;
+  const f = m.indexOf(FIELD);
+  if (f === -1) return;
+  const idStart = f + FIELD.length;
+  const q = m.indexOf(SEQUENCE, idStart) + SEQUENCE.length;
+  const a = m.indexOf(OCCURRED, q) + OCCURRED.length;
+  record(s, classify(m.toString("latin1", idStart, idStart + 36)), Number(m.toString("latin1", q, m.indexOf(0x22, q))),
+    Date.parse(m.toString("latin1", a, m.indexOf(0x22, a))), config.withEntity && m.indexOf(ENTRY, a) !== -1, receivedAt);
+}
+
+/** What the hub writes before the event id in a result without errors (graphql-ws puts `id` first). */
+const DATA_HEAD = Buffer.from('{"id":"1","type":"next","payload":{"data":{"listEntryChanged":{"id":"');
+const SEQ_GAP = '","sequence":"'.length;
+const TIME_GAP = '","occurredAt":"'.length;
+let tagBytes = Buffer.alloc(0);
+const MEASURED_BYTES = Buffer.from(MEASURED);
+const WARMUP_BYTES = Buffer.from(WARMUP);
+const minuteBytes = Buffer.alloc(16);
+let minuteMs = NaN;
+
+const same = (m: Buffer, at: number, b: Buffer) => {
+  for (let i = 0; i < b.length; i++) if (m[at + i] !== b[i]) return false;
+  return true;
+};
+const hex = (c: number) => (c <= 57 ? c - 48 : c - 87);
+
+/**
+ * The lean client's fast path: the fields at their offsets in the hub's message, read byte
+ * by byte (the same checks as readEventId and Date.parse, without strings or searches; the
+ * minute of the commit time is parsed once). False when the message is laid out otherwise
+ * (errors, another server): the caller then searches.
+ */
+function fastPath(s: Subscriber, buf: Buffer, start: number, end: number, receivedAt: number): boolean {
+  const n = start + DATA_HEAD.length;
+  if (end - n < 36 + SEQ_GAP + 1 + TIME_GAP + 24 || !same(buf, start, DATA_HEAD)) return false;
+  const m = buf;
+  let event = FOREIGN;
+  if (same(m, n, tagBytes) && m[n + 8] === 0x2d) {
+    if (same(m, n + 9, WARMUP_BYTES)) event = WARMUP_EVENT;
+    else if (same(m, n + 9, MEASURED_BYTES)) {
+      event = 0;
+      for (let i = n + 24; i < n + 36; i++) event = event * 16 + hex(m[i]);
+    }
+  }
+  let p = n + 36 + SEQ_GAP;
+  let sequence = 0;
+  for (let c = m[p]; c >= 48 && c <= 57; c = m[++p]) sequence = sequence * 10 + c - 48;
+  const t = p + TIME_GAP;
+  if (m[t + 23] !== 0x5a /* Z */) return false;
+  if (!same(m, t, minuteBytes)) {
+    m.copy(minuteBytes, 0, t, t + 16);
+    minuteMs = Date.parse(`${minuteBytes.toString("latin1")}:00.000Z`);
+  }
+  const at = minuteMs + (m[t + 17] - 48) * 10_000 + (m[t + 18] - 48) * 1000 + (m[t + 20] - 48) * 100 + (m[t + 21] - 48) * 10 + (m[t + 22] - 48);
+  record(s, event, sequence, at, config.withEntity && m.subarray(t, end).indexOf(ENTRY) !== -1, receivedAt);
+  return true;
 }
 
 /** Seconds since measurement started (negative: before). */
 const closedAt = () => Math.round((Date.now() - (t0 || Date.now())) / 100) / 10;
 
+/** One lean subscriber (see leanSubscriber.ts). */
+async function subscribeLean(s: Subscriber): Promise<void> {
+  const client = new LeanSubscriber(config.url, {
+    next: (buf, start, end, receivedAt) => {
+      if (!fastPath(s, buf, start, end, receivedAt)) fromBytes(s, buf.subarray(start, end), receivedAt);
+    },
+    other: (text) => {
+      if (!s.closing) s.error ??= text.slice(0, 300);
+    },
+    closed: (code, reason) => {
+      if (!s.closing && !s.closed) s.closed = { code, reason, atSec: closedAt() };
+    },
+  });
+  s.close = () => client.close();
+  try {
+    await client.start(s.query);
+  } catch (err) {
+    s.error ??= (err as Error).message;
+  }
+}
+
 function subscribe(s: Subscriber): Promise<void> {
+  if (config.client === "lean") return subscribeLean(s);
   return new Promise<void>((resolve) => {
     let settled = false;
     const done = () => {
@@ -145,11 +252,11 @@ function subscribe(s: Subscriber): Promise<void> {
         },
       },
     });
-    s.client = client;
+    s.close = () => client.dispose();
     client.subscribe<Record<string, unknown>>(
-      { query: config.query },
+      { query: s.query },
       {
-        next: (r) => onDelivery(s, r.data, r.errors),
+        next: (r) => fromResult(s, r.data, !!r.errors),
         error: (err) => {
           if (s.closing) return;
           const c = err as { code?: number; reason?: string; message?: string };
@@ -168,7 +275,16 @@ function subscribe(s: Subscriber): Promise<void> {
 
 async function start(c: WorkerConfig): Promise<void> {
   config = c;
-  subs = Array.from({ length: c.subscribers }, (_, i) => new Subscriber(c.firstSubscriber + i, c.capacity));
+  tagBytes = Buffer.from(c.tag, "latin1");
+  subs = Array.from({ length: c.subscribers }, (_, i) => {
+    const s = new Subscriber(c.firstSubscriber + i, c.capacity);
+    if (c.cities) {
+      s.stride = c.cities.length;
+      s.offset = s.index % c.cities.length;
+      s.query = `subscription { listEntryChanged(cities: [${JSON.stringify(c.cities[s.offset])}]) ${c.selection} }`;
+    } else s.query = c.query;
+    return s;
+  });
   for (let i = 0; i < subs.length; i += c.connectBatch) await Promise.all(subs.slice(i, i + c.connectBatch).map(subscribe));
   const failed = subs.filter((s) => s.closed || s.error);
   send({ type: "connected", opened: subs.length - failed.length, failed: failed.length, error: failed[0] ? failed[0].error ?? JSON.stringify(failed[0].closed) : undefined });
@@ -198,7 +314,7 @@ async function finish(): Promise<void> {
     error: s.error,
   }));
   for (const s of subs) s.closing = true;
-  await Promise.allSettled(subs.map((s) => s.client?.dispose()));
+  await Promise.allSettled(subs.map((s) => s.close?.()));
   send({
     type: "result",
     result: { subscribers: results, latency: latency.snapshot(), perSecond, foreign, errorPayloads, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMiB: Math.round(maxRssMiB * 10) / 10 },
@@ -216,7 +332,7 @@ process.on("message", (m: ToWorker) => {
         return;
       case "published":
         published = m.count;
-        complete = subs.filter((s) => s.received >= m.count).length;
+        complete = subs.filter((s) => s.received >= s.expected(m.count)).length;
         return;
       case "finish":
         await finish();

@@ -1,5 +1,6 @@
 // `npm run bench -- subscriptions [--subscribers 1000] [--rate 2000] [--duration 30]
 //   [--bus memory|redis|nats] [--workers 2] [--drain auto] [--with-entity false]
+//   [--client lean|graphql-ws] [--filter none|city] [--warmup-sec 5]
 //   [--queue auto] [--tick-ms 10] [--seed-per-city 20] [--cpu-prof <dir>]`
 //
 // End-to-end delivery of `listEntryChanged` through the hub: N graphql-ws subscribers (real
@@ -19,7 +20,7 @@ import { Cleanup } from "./cleanup.js";
 import { cpuMs, repoRoot, rssMiB } from "./children.js";
 import { Histogram } from "./histogram.js";
 import { startHubProcess } from "./hubProcess.js";
-import { eventId, MEASURED, WARMUP, type FromWorker, type SubscriberResult, type ToWorker, type WorkerResult } from "./subscriptionProtocol.js";
+import { eventId, expectedOf, MEASURED, WARMUP, type FromWorker, type SubscriberResult, type ToWorker, type WorkerResult } from "./subscriptionProtocol.js";
 import { createEventBus } from "../lib/events/index.js";
 import type { EventBus } from "../lib/events/types.js";
 
@@ -57,7 +58,8 @@ interface Worker {
 function startWorker(index: number, subscribers: number, cleanup: Cleanup): Worker {
   const proc = fork(new URL("./subscriptionWorker.ts", import.meta.url).pathname, [], {
     cwd: repoRoot,
-    execArgv: ["--import", "tsx"],
+    // BENCH_WORKER_PROF=<dir>: CPU profiles of the subscriber workers too.
+    execArgv: ["--import", "tsx", ...(process.env.BENCH_WORKER_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_WORKER_PROF] : [])],
     // stdout is the bench's JSON: a worker's output goes to stderr.
     stdio: ["ignore", 2, 2, "ipc"],
   });
@@ -110,7 +112,18 @@ class Publisher {
   transactions = 0;
   private next = 0;
 
-  constructor(private db: pg.Client, private tag: string, private entries: EntryRef[]) {}
+  private byCity: EntryRef[][] | null;
+
+  constructor(private db: pg.Client, private tag: string, private entries: EntryRef[], cities: string[] | null) {
+    this.byCity = cities && cities.map((c) => entries.filter((e) => e.city === c));
+  }
+
+  /** Event `index`'s entry: with per-city subscribers, about cities[index mod n]. */
+  private entryFor(index: number): EntryRef {
+    if (!this.byCity) return this.entries[this.next++ % this.entries.length];
+    const list = this.byCity[index % this.byCity.length];
+    return list[Math.floor(index / this.byCity.length) % list.length];
+  }
 
   async insert(kind: typeof MEASURED | typeof WARMUP, first: number, count: number): Promise<void> {
     const ids: string[] = [];
@@ -118,7 +131,7 @@ class Publisher {
     const cities: string[] = [];
     const payloads: string[] = [];
     for (let i = 0; i < count; i++) {
-      const e = this.entries[this.next++ % this.entries.length];
+      const e = this.entryFor(first + i);
       ids.push(eventId(this.tag, kind, first + i));
       entryIds.push(e.id);
       cities.push(e.city);
@@ -142,7 +155,13 @@ export async function run(argv: string[]): Promise<unknown> {
   const flags = parseFlags(argv, {
     subscribers: "1000", rate: "2000", duration: "30", bus: "memory", store: "postgres", workers: "2", drain: "auto",
     "with-entity": "false", queue: "auto", "tick-ms": "10", "seed-per-city": "20", "connect-batch": "50", "cpu-prof": "",
+    client: "lean", filter: "none", "warmup-sec": "5",
   });
+  const warmupAtRateSec = Number(flags["warmup-sec"]);
+  if (!(warmupAtRateSec >= 0)) throw new Error("--warmup-sec is a number of seconds (0: none)");
+  const client = flags.client;
+  if (client !== "lean" && client !== "graphql-ws") throw new Error(`--client is lean or graphql-ws, got '${client}'`);
+  if (flags.filter !== "none" && flags.filter !== "city") throw new Error(`--filter is none or city, got '${flags.filter}'`);
   const subscribers = Math.floor(positiveNumber(flags, "subscribers"));
   const rate = positiveNumber(flags, "rate");
   const durationSec = positiveNumber(flags, "duration");
@@ -158,7 +177,8 @@ export async function run(argv: string[]): Promise<unknown> {
   }
   const capacity = Math.ceil(rate * durationSec) + 1;
   const queue = flags.queue === "auto" ? Math.max(1000, capacity * 2) : Math.floor(positiveNumber(flags, "queue"));
-  const query = `subscription { listEntryChanged { ${BASE_SELECTION}${withEntity ? ` ${ENTITY_SELECTION}` : ""} } }`;
+  const selection = `{ ${BASE_SELECTION}${withEntity ? ` ${ENTITY_SELECTION}` : ""} }`;
+  const query = `subscription { listEntryChanged ${selection} }`;
   const tag = randomBytes(4).toString("hex");
 
   const loadAtStart = loadavg().map((l) => round(l));
@@ -197,6 +217,8 @@ export async function run(argv: string[]): Promise<unknown> {
 
     const entries = (await db.query<EntryRef>(`SELECT id, issuing_city_code AS city, list_type::text AS "listType", state::text AS state FROM lists.list_entry ORDER BY id LIMIT 500`)).rows;
     if (entries.length === 0) throw new Error("the hub seeded no list entries: raise --seed-per-city (the lists demo needs 12 enterprises per city)");
+    // --filter city: subscriber i follows one city, cities[i mod n]; event k is about cities[k mod n].
+    const cities = flags.filter === "city" ? [...new Set(entries.map((e) => e.city))].sort() : null;
 
     // Our own client of the same bus (redis/nats): where the relay left off, and a probe of the
     // commit-to-bus part of the latency. The in-process memory bus cannot be reached from here.
@@ -266,7 +288,7 @@ export async function run(argv: string[]): Promise<unknown> {
     for (let i = 0; i < workerCount; i++) {
       const n = Math.floor(subscribers / workerCount) + (i < subscribers % workerCount ? 1 : 0);
       const w = startWorker(i, n, cleanup);
-      tell(w, { type: "start", config: { url: wsUrl, subscribers: n, firstSubscriber: first, query, tag, capacity, withEntity, connectBatch: Math.floor(positiveNumber(flags, "connect-batch")) } });
+      tell(w, { type: "start", config: { url: wsUrl, subscribers: n, firstSubscriber: first, query, selection, cities, tag, capacity, withEntity, connectBatch: Math.floor(positiveNumber(flags, "connect-batch")), client } });
       workers.push(w);
       first += n;
     }
@@ -277,7 +299,7 @@ export async function run(argv: string[]): Promise<unknown> {
     log(`${opened} of ${subscribers} subscribers connected in ${connectSec} s`);
     if (opened === 0) throw new Error(`no subscriber could connect: ${connected.find((c) => c.error)?.error ?? "unknown"}`);
 
-    const publisher = new Publisher(db, tag, entries);
+    const publisher = new Publisher(db, tag, entries, cities);
     // Ctrl-C: the loops below stop at their next step instead of writing to a closed connection.
     let interrupted = false;
     cleanup.add("stop publishing", async () => {
@@ -300,7 +322,26 @@ export async function run(argv: string[]): Promise<unknown> {
       if (Date.now() - warmStarted > 30_000) throw new Error(`warm-up: only ${warm} of ${subscribers} subscribers received an event within 30 s (is the relay running? see the hub's log)`);
     }
     const warmSec = (Date.now() - warmStarted) / 1000;
-    log(`every subscriber live after ${warmSec} s of warm-up; measuring ${durationSec} s at ${rate} events/s`);
+    log(`every subscriber live after ${warmSec} s of warm-up`);
+    // Then warm-up events at the full rate (JIT, buffers, connection pools), not measured.
+    if (warmupAtRateSec > 0) {
+      log(`${warmupAtRateSec} s of warm-up events at ${rate} events/s`);
+      const w0 = Date.now();
+      let sent = 0;
+      while (Date.now() - w0 < warmupAtRateSec * 1000) {
+        checkInterrupted();
+        const due = Math.floor(((Date.now() - w0) * rate) / 1000) - sent;
+        if (due > 0) {
+          const n = Math.min(due, 2000);
+          await publisher.insert(WARMUP, warmups + sent, n);
+          sent += n;
+        } else await sleep(tickMs);
+      }
+      warmups += sent;
+      // Until the warm-up backlog has reached the subscribers (measured deliveries start from zero).
+      await sleep(1000);
+    }
+    log(`measuring ${durationSec} s at ${rate} events/s`);
     await sleep(300);
 
     // Measurement.
@@ -424,7 +465,7 @@ export async function run(argv: string[]): Promise<unknown> {
     };
     const live = all.filter((s) => !s.closed && !s.error);
     const received = sum((s) => s.received);
-    const expected = published * all.length;
+    const expected = cities ? all.reduce((a, s) => a + expectedOf(published, cities.length, s.subscriber % cities.length), 0) : published * all.length;
     const deliveredDuringPublish = perSecond.slice(0, Math.ceil(publishSec)).reduce((a, n) => a + n, 0);
     // Per close code and reason: how many, and when (seconds since measurement started).
     const closeCodes: Record<string, { count: number; firstAtSec: number; lastAtSec: number }> = {};
@@ -473,8 +514,10 @@ export async function run(argv: string[]): Promise<unknown> {
     return {
       bench: "subscriptions",
       config: {
-        subscribers, rate, durationSec, drainSec, bus, store: "postgres", workers: workerCount, withEntity, query,
-        hubSubscriberQueue: queue, publisherTickMs: tickMs,
+        subscribers, rate, durationSec, drainSec, bus, store: "postgres", workers: workerCount, withEntity, client,
+        query: cities ? `subscription { listEntryChanged(cities: ["<one of ${cities.join(", ")}>"]) ${selection} }` : query,
+        filter: cities ? `per city: subscriber i follows cities[i mod ${cities.length}], event k is about cities[k mod ${cities.length}], so each gets 1/${cities.length} of the events` : "none: every subscriber gets every event",
+        hubSubscriberQueue: queue, publisherTickMs: tickMs, warmupAtRateSec,
         relay: poll,
         node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model,
         loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((l) => round(l)) },
@@ -492,7 +535,7 @@ export async function run(argv: string[]): Promise<unknown> {
         received,
         deliveredPerSec: round(received / publishSec, 1),
         deliveredPerSecDuringPublish: round(deliveredDuringPublish / publishSec, 1),
-        offeredPerSec: rate * all.length,
+        offeredPerSec: cities ? rate * all.length / cities.length : rate * all.length,
         duplicates: sum((s) => s.duplicates),
         lost: sum((s) => s.lost),
         orderViolations: sum((s) => s.orderViolations),

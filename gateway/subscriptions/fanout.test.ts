@@ -70,6 +70,20 @@ describe("subscription fan-out", () => {
     expect(await h.queues[0].next()).toEqual({ value: undefined, done: true });
   });
 
+  it("makes a batch handed over one event per microtask (as the buses do) one burst", async () => {
+    const h = harness();
+    const fanout = new Fanout();
+    const a = new Recorder();
+    await fanout.join(h.args(), (drop) => ({ drop }), "k", a);
+    for (let i = 1; i <= 20; i++) {
+      h.queues[0].push(event(i));
+      await Promise.resolve();
+    }
+    await settle();
+    expect(a.bursts.map((b) => b.length)).toEqual([20]);
+    fanout.close();
+  });
+
   it("keeps different keys and private (resuming) subscribers apart", async () => {
     const h = harness();
     const fanout = new Fanout();
