@@ -1,5 +1,5 @@
 import type { DeliveredEvent, EventBus, EventSubscription } from "../../lib/events/types.js";
-import { EventStreamError } from "../../lib/events/sequence.js";
+import { followEvents } from "../../lib/events/follow.js";
 import type { Logger } from "../../lib/logger.js";
 
 export type EventFilter = (e: DeliveredEvent) => boolean;
@@ -97,35 +97,27 @@ export class EventHub {
 
   constructor(private bus: EventBus, private maxQueue: number, private logger: Logger) {}
 
-  private lastSeen: string | null = null;
   private closed = false;
-
-  async start(): Promise<void> {
-    this.follow(await this.bus.latestSequence());
-  }
 
   /**
    * The shared live subscription. If the bus ends it (a lost connection, a reported gap) it
-   * is taken up again after a pause rather than leaving every live subscriber silently
-   * without events: from the last event seen, or, when that position is gone for good (the
-   * events after it are no longer retained, or the stream was reset), from the newest one
-   * (live subscribers see the jump in `sequence`; the loss is logged).
+   * is taken up again after a 1 s pause rather than leaving every live subscriber silently
+   * without events: from the last event seen, or, when that position is gone for good, from
+   * the newest one (live subscribers see the jump in `sequence`; the loss is logged).
    */
-  private follow(from: string | null): void {
+  async start(): Promise<void> {
+    const from = await this.bus.latestSequence();
     if (this.closed) return;
-    this.liveSub = this.bus.subscribe(from, (e) => {
-      this.lastSeen = e.sequence;
-      for (const q of this.live) q.push(e);
-    }, (err) => {
-      const lost = err instanceof EventStreamError && (err.code === "gap" || err.code === "ahead" || err.code === "invalid_sequence");
-      this.logger.error({ err }, lost ? "live event subscription ended: its position is gone; following again from the newest event" : "live event subscription ended; following again from the last event seen");
-      setTimeout(() => {
-        if (!lost) return this.follow(this.lastSeen ?? from);
-        this.bus.latestSequence().then((latest) => {
-          this.lastSeen = latest;
-          this.follow(latest);
-        }, () => this.follow(this.lastSeen ?? from));
-      }, 1000).unref();
+    this.liveSub = followEvents(this.bus, {
+      from,
+      onEvent: (e) => {
+        for (const q of this.live) q.push(e);
+      },
+      onLostPosition: "newest",
+      logger: this.logger,
+      describe: "live event subscription",
+      retryMs: 1000,
+      maxRetryMs: 1000,
     });
   }
 

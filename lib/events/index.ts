@@ -3,3 +3,4 @@ export { EventStreamError, compareSequences, parseSequence, type EventStreamErro
 export { MemoryEventBus } from "./memoryBus.js";
 export { SeenEvents, dedupeById } from "./dedupe.js";
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from "./relay.js";
+export { followEvents, isLostPosition, type FollowOptions } from "./follow.js";

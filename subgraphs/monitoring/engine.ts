@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "../../lib/db/store.js";
-import { EventStreamError } from "../../lib/events/sequence.js";
-import type { DeliveredEvent, EventBus, EventSubscription } from "../../lib/events/types.js";
+import { followEvents } from "../../lib/events/follow.js";
+import type { DeliveredEvent, EventBus } from "../../lib/events/types.js";
 import type { Logger } from "../../lib/logger.js";
 import { applicableRules, type RiskRule } from "./rules/index.js";
 
@@ -65,71 +65,34 @@ export async function raise(prisma: PrismaClient, alerts: Alert[], sourceEventId
   return raised;
 }
 
-/** Pause before following the bus again after it ended the subscription; doubles while nothing gets through, up to 30 s. */
-const RETRY_MS = 1000;
-const MAX_RETRY_MS = 30_000;
-
 /**
  * The rule engine: consumes the bus from where it stopped (at-least-once; raising is
  * idempotent per rule, event and subject), so no event is judged twice into two alerts.
  *
  * When the bus ends the subscription (a lost connection, a failed write of the position),
- * it follows again from the last event handled after a pause. When that position cannot be
- * resumed from (a `gap`: events after it are gone; `ahead`: the bus was reset), it takes
- * every retained event instead, none of which it has judged.
+ * it follows again from the last event handled after a pause (1 s, doubling to 30 s while
+ * nothing gets through). When that position cannot be resumed from (a `gap`: events after
+ * it are gone; `ahead`: the bus was reset), it takes every retained event instead, none of
+ * which it has judged.
  */
 export function startRiskEngine(opts: { prisma: PrismaClient; bus: EventBus; rules: RiskRule[]; directory: Directory; logger: Logger; retryMs?: number }): () => void {
-  let sub: EventSubscription | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  let stopped = false;
-  /** Sequence of the last event handled; undefined until read from the saved position. */
-  let position: string | null | undefined;
-  let failures = 0;
-
-  const retry = () => {
-    if (stopped) return;
-    const ms = Math.min((opts.retryMs ?? RETRY_MS) * 2 ** failures++, MAX_RETRY_MS);
-    timer = setTimeout(() => void follow(), ms);
-    timer.unref();
-  };
-
-  const follow = async () => {
-    timer = null;
-    try {
-      if (position === undefined) {
-        const saved = await opts.prisma.consumerPosition.findUnique({ where: { consumer: CONSUMER } });
-        // A first start judges events from now on, not the whole retained history.
-        position = saved?.sequence ?? (await opts.bus.latestSequence());
-      }
-    } catch (err) {
-      opts.logger.error({ err }, "risk engine could not start; trying again");
-      retry();
-      return;
-    }
-    if (stopped) return;
-    sub = opts.bus.subscribe(position, async (e) => {
+  const sub = followEvents(opts.bus, {
+    // A first start judges events from now on, not the whole retained history.
+    from: async () => (await opts.prisma.consumerPosition.findUnique({ where: { consumer: CONSUMER } }))?.sequence ?? (await opts.bus.latestSequence()),
+    onEvent: async (e) => {
       try {
         const n = await raise(opts.prisma, await evaluate(opts.rules, e, opts.directory), e.id);
         if (n) opts.logger.info({ alerts: n, event: e.id }, "risk alerts raised");
       } catch (err) {
         opts.logger.error({ err, event: e.id }, "risk rules could not be evaluated for an event");
       }
+      // Failing here ends the subscription: the event is judged again (idempotently) once followed again.
       await opts.prisma.consumerPosition.upsert({ where: { consumer: CONSUMER }, create: { consumer: CONSUMER, sequence: e.sequence }, update: { sequence: e.sequence } });
-      position = e.sequence;
-      failures = 0;
-    }, (err) => {
-      sub = null;
-      if (stopped) return;
-      if (err instanceof EventStreamError && (err.code === "gap" || err.code === "ahead" || err.code === "invalid_sequence")) position = null;
-      opts.logger.error({ err, from: position }, "risk engine's event subscription ended; following again");
-      retry();
-    });
-  };
-
-  void follow();
-  return () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    sub?.close();
-  };
+    },
+    onLostPosition: "oldest",
+    logger: opts.logger,
+    describe: "risk engine's event subscription",
+    retryMs: opts.retryMs,
+  });
+  return () => sub.close();
 }

@@ -1,5 +1,5 @@
-import { EventStreamError } from "../../lib/events/sequence.js";
-import type { EventBus, EventSubscription } from "../../lib/events/types.js";
+import { followEvents } from "../../lib/events/follow.js";
+import type { EventBus } from "../../lib/events/types.js";
 import type { GraphStore } from "../../graph/types.js";
 import type { Logger } from "../../lib/logger.js";
 import { callSubgraph } from "../../lib/subgraphClient.js";
@@ -7,8 +7,6 @@ import { callSubgraph } from "../../lib/subgraphClient.js";
 /** List types that mark a node for related-party risk (graph/risk.ts gives their severities). */
 const LIST_FLAGS = new Set(["SERIOUS_DISHONESTY", "INDUSTRY_BLACKLIST", "MARKET_BAN", "JUDGMENT_DEFAULTER", "KEY_ATTENTION", "FALSE_LITIGATION"]);
 const LIVE = "[RECOGNISED, PUBLISHED, UNDER_OBJECTION, RECTIFYING]";
-const RETRY_MS = 1000;
-const MAX_RETRY_MS = 30_000;
 
 export interface ListFlagSyncOptions {
   bus: EventBus;
@@ -29,10 +27,7 @@ export interface ListFlagSyncOptions {
  */
 export function startListFlagSync(opts: ListFlagSyncOptions): () => void {
   const pending = new Map<string, "ENTERPRISE" | "INDIVIDUAL">();
-  let sub: EventSubscription | null = null;
   let timer: NodeJS.Timeout | null = null;
-  let retryTimer: NodeJS.Timeout | null = null;
-  let stopped = false;
 
   const flush = async () => {
     timer = null;
@@ -59,48 +54,25 @@ export function startListFlagSync(opts: ListFlagSyncOptions): () => void {
     }
   };
 
-  /** Sequence of the last event handled; undefined until the subscription starts. */
-  let position: string | null | undefined;
-  let failures = 0;
-  const retry = () => {
-    if (stopped) return;
-    retryTimer = setTimeout(() => void follow(), Math.min((opts.retryMs ?? RETRY_MS) * 2 ** failures++, MAX_RETRY_MS));
-    retryTimer.unref();
-  };
   // Follows the bus from now on; when the bus ends the subscription (a lost connection, a
   // gap), follows again from the last event handled after a pause, or from the oldest
   // retained event when that one cannot be resumed from (none of those was handled).
-  const follow = async () => {
-    retryTimer = null;
-    try {
-      if (position === undefined) position = await opts.bus.latestSequence();
-    } catch (err) {
-      opts.logger.error({ err }, "lists event subscription for risk flags could not start; trying again");
-      retry();
-      return;
-    }
-    if (stopped) return;
-    sub = opts.bus.subscribe(position, (e) => {
-      position = e.sequence;
-      failures = 0;
+  const sub = followEvents(opts.bus, {
+    from: () => opts.bus.latestSequence(),
+    onEvent: (e) => {
       const p = (e.payload ?? {}) as { subject?: string; subjectKind?: "ENTERPRISE" | "INDIVIDUAL" };
       if (e.stream !== "lists" || !p.subject || !p.subjectKind) return;
       pending.set(p.subject, p.subjectKind);
       timer ??= setTimeout(() => void flush(), opts.debounceMs ?? 200);
-    }, (err) => {
-      sub = null;
-      if (stopped) return;
-      if (err instanceof EventStreamError && (err.code === "gap" || err.code === "ahead" || err.code === "invalid_sequence")) position = null;
-      opts.logger.error({ err, from: position }, "lists event subscription for risk flags ended; following again");
-      retry();
-    });
-  };
-  void follow();
+    },
+    onLostPosition: "oldest",
+    logger: opts.logger,
+    describe: "lists event subscription for risk flags",
+    retryMs: opts.retryMs,
+  });
 
   return () => {
-    stopped = true;
-    sub?.close();
+    sub.close();
     if (timer) clearTimeout(timer);
-    if (retryTimer) clearTimeout(retryTimer);
   };
 }
