@@ -2,7 +2,7 @@ import { Kind, print, visit, type FieldNode, type GraphQLResolveInfo, type Selec
 import { hubError } from "../../lib/errors.js";
 
 type Result = { data?: Record<string, unknown> | null; errors?: ReadonlyArray<{ message: string; path?: ReadonlyArray<string | number>; extensions?: Record<string, unknown> }> };
-export type RunQuery<C> = (query: string, ctx: C) => Promise<Result>;
+export type RunQuery<C> = (query: string, ctx: C, variables: Record<string, string>) => Promise<Result>;
 
 const selectionCache = new WeakMap<FieldNode, string>();
 
@@ -68,11 +68,31 @@ export class EntityFetcher<C> {
     for (const g of groups) void this.fetchGroup(g);
   }
 
+  private documents = new Map<string, string>();
+
+  /**
+   * The operation for `n` entities: ids as variables and `n` a power of two, so bursts reuse
+   * a handful of documents and the gateway's query-plan cache (a plan per distinct text).
+   */
+  private document(lookup: string, selection: string, n: number): string {
+    const key = `${lookup}\u0000${selection}\u0000${n}`;
+    let doc = this.documents.get(key);
+    if (!doc) {
+      const slots = Array.from({ length: n }, (_, i) => i);
+      doc = `query HubSubscriptionEntities(${slots.map((i) => `$i${i}: ID!`).join(", ")}) { ${slots.map((i) => `e${i}: ${lookup}(id: $i${i}) ${selection}`).join(" ")} }`;
+      if (this.documents.size > 1000) this.documents.clear();
+      this.documents.set(key, doc);
+    }
+    return doc;
+  }
+
   private async fetchGroup(g: Pending): Promise<void> {
     const ids = [...g.ids.keys()];
-    const query = `query HubSubscriptionEntities { ${ids.map((id, i) => `e${i}: ${g.lookup}(id: ${JSON.stringify(id)}) ${g.selection}`).join(" ")} }`;
+    const n = 2 ** Math.ceil(Math.log2(ids.length));
+    // Padding repeats the last id (the subgraph's loader asks for it once).
+    const variables = Object.fromEntries(Array.from({ length: n }, (_, i) => [`i${i}`, ids[Math.min(i, ids.length - 1)]]));
     try {
-      const result = await this.run(query, g.ctx as C);
+      const result = await this.run(this.document(g.lookup, g.selection, n), g.ctx as C, variables);
       ids.forEach((id, i) => {
         const err = result.errors?.find((e) => e.path?.[0] === `e${i}` || !e.path);
         for (const w of g.ids.get(id)!) {

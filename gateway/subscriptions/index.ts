@@ -83,7 +83,7 @@ export async function createSubscriptions(opts: SubscriptionOptions): Promise<Su
     if (res.body.kind !== "single") throw new Error("unexpected incremental response");
     return res.body.singleResult as ExecutionResult;
   };
-  const fetcher = new EntityFetcher<Identity>((query, identity) => runAs(identity, query) as never, callerKey);
+  const fetcher = new EntityFetcher<Identity>((query, identity, variables) => runAs(identity, query, variables) as never, callerKey);
   let schema: GraphQLSchema | null = null;
   opts.gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
     schema = buildSubscriptionSchema(apiSchema, STREAMS, {
