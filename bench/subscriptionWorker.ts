@@ -315,10 +315,12 @@ async function finish(): Promise<void> {
   }));
   for (const s of subs) s.closing = true;
   await Promise.allSettled(subs.map((s) => s.close?.()));
-  send({
+  const m: FromWorker = {
     type: "result",
     result: { subscribers: results, latency: latency.snapshot(), perSecond, foreign, errorPayloads, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMiB: Math.round(maxRssMiB * 10) / 10 },
-  });
+  };
+  // Sent before this process goes: a busy worker (a backlog still arriving) may take a while.
+  if (process.connected) await new Promise<void>((resolve) => process.send!(m, undefined, {}, () => resolve()));
 }
 
 process.on("message", (m: ToWorker) => {
@@ -337,8 +339,7 @@ process.on("message", (m: ToWorker) => {
       case "finish":
         await finish();
         process.disconnect?.();
-        setTimeout(() => process.exit(0), 200).unref();
-        return;
+        process.exit(0);
     }
   };
   run().catch((err: unknown) => send({ type: "failed", error: err instanceof Error ? (err.stack ?? err.message) : String(err) }));
