@@ -43,6 +43,53 @@ describe("ready-made graphql-ws frames", () => {
     http.close();
   });
 
+  it("never lets one subscriber's frames overwrite another's in flight (buffers reused only once sent)", async () => {
+    const http = createServer();
+    const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+    const accepted: Array<{ ws: WebSocket; socket: Duplex }> = [];
+    http.on("upgrade", (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => accepted.push({ ws, socket })));
+    http.listen(0, "127.0.0.1");
+    await once(http, "listening");
+    const url = `ws://127.0.0.1:${(http.address() as { port: number }).port}`;
+    const ids = ["sub-a", "sub-b", "sub-c"];
+    const clients = ids.map(() => new WebSocket(url));
+    const got = ids.map(() => [] as Array<{ id: string; seq: string }>);
+    clients.forEach((c) => c.on("error", () => undefined));
+    clients.forEach((c, i) => c.on("message", (m) => {
+      try {
+        const msg = JSON.parse(m.toString()) as { id: string; payload: { data: { seq: string } } };
+        got[i].push({ id: msg.id, seq: msg.payload.data.seq });
+      } catch {
+        got[i].push({ id: "not JSON", seq: "?" });
+      }
+    }));
+    await Promise.all(clients.map((c) => once(c, "open")));
+    while (accepted.length < ids.length) await new Promise((r) => setTimeout(r, 5));
+    // Server sockets in the order the clients connected.
+    const writers = accepted.map(({ ws, socket }, i) => websocketWriter(ws, socket, ids[i], 1_000_000));
+    // Bursts small (written at once) and large (more than the kernel takes: written later).
+    let seq = 0;
+    const sent: string[] = [];
+    for (const size of [3, 1000, 5, 1500, 2]) {
+      const burst = new Burst(Array.from({ length: size }, () => {
+        const s = String(seq++);
+        sent.push(s);
+        return new Delivery(s, JSON.stringify({ data: { seq: s, pad: "榆".repeat(3000) } }));
+      }));
+      for (const w of writers) w.write(burst);
+    }
+    // A frame overwritten in flight breaks the stream (a wrong length or bad UTF-8): stop waiting then.
+    const deadline = Date.now() + 10_000;
+    while (got.some((g) => g.length < sent.length) && Date.now() < deadline && clients.every((c) => c.readyState === WebSocket.OPEN)) await new Promise((r) => setTimeout(r, 20));
+    got.forEach((g, i) => {
+      expect(g.map((x) => x.seq)).toEqual(sent);
+      expect(new Set(g.map((x) => x.id))).toEqual(new Set([ids[i]]));
+    });
+    for (const c of clients) c.terminate();
+    wss.close();
+    http.close();
+  }, 30_000);
+
   it("gives each subscription its own id in a burst's shared frames", () => {
     const burst = new Burst([1, 2, 3].map((n) => new Delivery(String(n), JSON.stringify({ data: { n, s: "平凉".repeat(n * 50) } }))));
     const decode = (frames: Buffer) => {

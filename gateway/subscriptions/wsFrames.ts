@@ -52,9 +52,9 @@ function template(deliveries: readonly Delivery[], idLength: number): Template {
  * One subscription's frames for a burst: the burst's shared template (built once for
  * every member whose id has this length) copied whole, and the id written in.
  */
-export function nextFrames(burst: Burst, id: Buffer): Buffer {
+export function nextFrames(burst: Burst, id: Buffer, into?: Buffer): Buffer {
   const t = burst.shared(`ws:${id.length}`, () => template(burst.deliveries, id.length));
-  const out = Buffer.allocUnsafe(t.frames.length);
+  const out = into?.length === t.frames.length ? into : Buffer.allocUnsafe(t.frames.length);
   t.frames.copy(out, 0);
   // Ids are short: a plain loop beats a native copy call per frame.
   for (const off of t.idOffsets) for (let j = 0; j < id.length; j++) out[off + j] = id[j];
@@ -73,8 +73,13 @@ export function websocketWriter(ws: WebSocket, socket: Duplex, id: string, maxQu
   return {
     write(burst) {
       if (ws.readyState !== ws.OPEN || socket.destroyed) return true;
-      const frames = nextFrames(burst, idJson);
+      const spare = burst.shared<{ buf?: Buffer }>(`ws-spare:${idJson.length}`, () => ({}));
+      const frames = nextFrames(burst, idJson, spare.buf);
+      spare.buf = undefined;
       socket.write(frames);
+      // Nothing left unsent: the kernel took the bytes during write() and nothing holds the
+      // buffer any more, so the next subscriber of this burst fills it again (less garbage).
+      if (socket.writableLength === 0) spare.buf = frames;
       return socket.writableLength <= maxQueue * (frames.length / burst.deliveries.length);
     },
     drop: (reason) => ws.close(4008, reason.slice(0, 120)),
