@@ -131,10 +131,10 @@ export function relationsSubgraph(opts: RelationsOptions): SubgraphModule<Relati
     }),
     background: (relational, logger) => {
       let since: Date | undefined;
-      let running = false;
-      const sync = async () => {
-        if (running) return;
-        running = true;
+      /** The sync running now: stopping waits for it (the graph store closes next). */
+      let running: Promise<void> | null = null;
+      const sync = () => (running ??= syncOnce().finally(() => (running = null)));
+      const syncOnce = async () => {
         const started = new Date();
         const full = since === undefined;
         try {
@@ -143,17 +143,16 @@ export function relationsSubgraph(opts: RelationsOptions): SubgraphModule<Relati
           if (full || r.nodes || r.edges) logger.info(r, full ? "graph full sync" : "graph sync");
         } catch (err) {
           logger.error({ err }, "graph sync failed");
-        } finally {
-          running = false;
         }
       };
       void sync();
       const timer = setInterval(() => void sync(), opts.syncIntervalSeconds * 1000);
       timer.unref();
       const stopFlags = opts.listFlags ? startListFlagSync({ ...opts.listFlags, graph: opts.store, logger }) : undefined;
-      return () => {
+      return async () => {
         clearInterval(timer);
-        stopFlags?.();
+        await stopFlags?.();
+        await running;
       };
     },
   };

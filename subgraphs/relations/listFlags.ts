@@ -25,9 +25,11 @@ export interface ListFlagSyncOptions {
  * lists event, asks the lists subgraph (its contract) for the subject's live
  * entries and writes their types onto the node. Flags of other origins stay.
  */
-export function startListFlagSync(opts: ListFlagSyncOptions): () => void {
+export function startListFlagSync(opts: ListFlagSyncOptions): () => Promise<void> {
   const pending = new Map<string, "ENTERPRISE" | "INDIVIDUAL">();
   let timer: NodeJS.Timeout | null = null;
+  /** The refresh running now: stopping waits for it (the graph store closes next). */
+  let inflight: Promise<void> | null = null;
 
   const flush = async () => {
     timer = null;
@@ -63,7 +65,9 @@ export function startListFlagSync(opts: ListFlagSyncOptions): () => void {
       const p = (e.payload ?? {}) as { subject?: string; subjectKind?: "ENTERPRISE" | "INDIVIDUAL" };
       if (e.stream !== "lists" || !p.subject || !p.subjectKind) return;
       pending.set(p.subject, p.subjectKind);
-      timer ??= setTimeout(() => void flush(), opts.debounceMs ?? 200);
+      timer ??= setTimeout(() => {
+        inflight = flush().finally(() => (inflight = null));
+      }, opts.debounceMs ?? 200);
     },
     onLostPosition: "oldest",
     logger: opts.logger,
@@ -71,8 +75,9 @@ export function startListFlagSync(opts: ListFlagSyncOptions): () => void {
     retryMs: opts.retryMs,
   });
 
-  return () => {
+  return async () => {
     sub.close();
     if (timer) clearTimeout(timer);
+    await inflight;
   };
 }
