@@ -172,10 +172,9 @@ const hex = (c: number) => (c <= 57 ? c - 48 : c - 87);
  * minute of the commit time is parsed once). False when the message is laid out otherwise
  * (errors, another server): the caller then searches.
  */
-function fastPath(s: Subscriber, buf: Buffer, start: number, end: number, receivedAt: number): boolean {
+function fastPath(s: Subscriber, m: Buffer, start: number, end: number, receivedAt: number): boolean {
   const n = start + DATA_HEAD.length;
-  if (end - n < 36 + SEQ_GAP + 1 + TIME_GAP + 24 || !same(buf, start, DATA_HEAD)) return false;
-  const m = buf;
+  if (end - n < 36 + SEQ_GAP + 1 + TIME_GAP + 24 || !same(m, start, DATA_HEAD)) return false;
   let event = FOREIGN;
   if (same(m, n, tagBytes) && m[n + 8] === 0x2d) {
     if (same(m, n + 9, WARMUP_BYTES)) event = WARMUP_EVENT;

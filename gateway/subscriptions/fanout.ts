@@ -26,6 +26,14 @@ export class Burst {
   }
 }
 
+/**
+ * The rule for a too slow client, whatever its transport: more than `maxQueue` messages'
+ * worth (at this burst's average size) written and not yet sent.
+ */
+export function withinQueue(unsent: number, maxQueue: number, burstSize: number, messages: number): boolean {
+  return unsent <= maxQueue * (burstSize / messages);
+}
+
 /** Where a member's deliveries go: a WebSocket subscription, an SSE response... */
 export interface MemberWriter {
   /** Writes a burst of results in order; false when the client has too much unsent (it is then dropped). */
@@ -71,6 +79,12 @@ export class Membership implements AsyncIterableIterator<never> {
 
   [Symbol.asyncIterator]() {
     return this;
+  }
+
+  /** @internal Ends the client's transport and then its stream. */
+  drop(reason: string): void {
+    this.writer.drop(reason);
+    this.finish();
   }
 
   /** @internal The group ended (err: with an error). */
@@ -142,10 +156,7 @@ class Group {
         const results = await Promise.all(events.map((e) => execute({ ...this.args, rootValue: e })));
         const burst = new Burst(events.map((e, i) => new Delivery(e.sequence, JSON.stringify(results[i]))));
         for (const m of this.members) {
-          if (!m.writer.write(burst)) {
-            m.writer.drop("subscriber too slow: its connection has too many events waiting");
-            m.finish();
-          }
+          if (!m.writer.write(burst)) m.drop("subscriber too slow: its connection has too many events waiting");
         }
         // Let sockets drain and more events gather before the next burst.
         await new Promise((r) => setImmediate(r));
@@ -159,10 +170,7 @@ class Group {
 
   /** Drops every member (the group's own queue overflowed: the hub cannot keep up). */
   drop(reason: string): void {
-    for (const m of [...this.members]) {
-      m.writer.drop(reason);
-      m.finish();
-    }
+    for (const m of [...this.members]) m.drop(reason);
     this.end();
   }
 
@@ -182,11 +190,6 @@ class Group {
     void this.source?.return?.();
     this.onEnd(this);
   }
-}
-
-/** What a group's operation is run with; `drop` is called when its queue overflows. */
-export interface GroupContext {
-  drop(reason: string): void;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { GraphQLError } from "graphql";
 import type { Identity } from "../../lib/auth/identity.js";
 import type { Logger } from "../../lib/logger.js";
 import type { Prepared, StartSubscription } from "./index.js";
-import { Membership } from "./fanout.js";
+import { Membership, withinQueue } from "./fanout.js";
 
 type Prepare = (query: unknown, operationName: string | null | undefined, variables: Record<string, unknown> | undefined) => Prepared | GraphQLError[];
 
@@ -67,7 +67,7 @@ export async function serveSse(req: IncomingMessage, res: ServerResponse, opts: 
       // The same text for every SSE subscriber of the operation: built once per burst.
       const text = burst.shared("sse", () => burst.deliveries.map((d) => `id: ${d.sequence}\nevent: next\ndata: ${d.json}\n\n`).join(""));
       res.write(text);
-      return res.writableLength <= opts.maxQueue * (text.length / burst.deliveries.length);
+      return withinQueue(res.writableLength, opts.maxQueue, text.length, burst.deliveries.length);
     },
     drop: () => res.end(),
   });

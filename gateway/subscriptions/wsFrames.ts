@@ -1,6 +1,6 @@
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
-import type { Burst, Delivery, MemberWriter } from "./fanout.js";
+import { withinQueue, type Burst, type Delivery, type MemberWriter } from "./fanout.js";
 
 /** Header length of an unmasked (server-to-client) frame whose payload is `len` bytes (RFC 6455 §5.2). */
 const headerLength = (len: number) => (len < 126 ? 2 : len < 65536 ? 4 : 10);
@@ -80,7 +80,7 @@ export function websocketWriter(ws: WebSocket, socket: Duplex, id: string, maxQu
       // Nothing left unsent: the kernel took the bytes during write() and nothing holds the
       // buffer any more, so the next subscriber of this burst fills it again (less garbage).
       if (socket.writableLength === 0) spare.buf = frames;
-      return socket.writableLength <= maxQueue * (frames.length / burst.deliveries.length);
+      return withinQueue(socket.writableLength, maxQueue, frames.length, burst.deliveries.length);
     },
     drop: (reason) => ws.close(4008, reason.slice(0, 120)),
   };
