@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { HubConfig } from "../lib/config.js";
 import { createLogger, type Logger } from "../lib/logger.js";
 import { openStore, type Store, type StoreLocation } from "../lib/db/store.js";
-import { startSubgraph } from "../lib/subgraph.js";
+import { startSubgraph, type RunningSubgraph } from "../lib/subgraph.js";
 import type { RunningService } from "../lib/http.js";
 import { subgraphModules } from "../subgraphs/index.js";
 import { seedStore } from "../prisma/seed/load.js";
@@ -47,7 +47,7 @@ export interface RunningHub {
   bus: EventBus;
   graph: GraphStore;
   gateway: RunningService;
-  subgraphs: Record<string, RunningService>;
+  subgraphs: Record<string, RunningSubgraph>;
   close(): Promise<void>;
 }
 
@@ -73,7 +73,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const graphStore = await openGraphStore(opts.graph ?? {});
   const events = opts.events ?? { maxQueue: 1000 };
   const bus = await createEventBus({ redisUrl: events.redisUrl, natsUrl: events.natsUrl, streamName: events.streamName, subjectPrefix: events.subjectPrefix });
-  const started: RunningService[] = [];
+  const started: RunningSubgraph[] = [];
   try {
     if (opts.seedPerCity > 0 && (await store.prisma.enterprise.count()) === 0) {
       const enterprises = opts.seedPerCity * partnerCities().length;
@@ -88,7 +88,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     }
     // Shared with subgraphs run elsewhere (and benchmarks) when configured; private to this process otherwise.
     const gatewaySecret = opts.gatewaySecret ?? randomBytes(32).toString("base64url");
-    const subgraphs: Record<string, RunningService> = {};
+    const subgraphs: Record<string, RunningSubgraph> = {};
     const modules = subgraphModules(
       { HUB_MAX_PAGE_SIZE: opts.maxPageSize, HUB_SWEEP_INTERVAL_SECONDS: opts.sweepIntervalSeconds ?? 3600, HUB_GRAPH_SYNC_SECONDS: opts.graphSyncSeconds ?? 60 },
       { gatewaySecret, enterpriseUrl: () => subgraphs.enterprise?.url, listsUrl: () => subgraphs.lists?.url, relationsUrl: () => subgraphs.relations?.url, bus, graph: graphStore },
@@ -111,6 +111,8 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       gateway,
       subgraphs,
       async close() {
+        // Background work first: it calls other subgraphs, which must still answer meanwhile.
+        await Promise.all(Object.values(subgraphs).map((s) => s.stopBackground()));
         await gateway.close();
         for (const s of Object.values(subgraphs)) await s.close();
         await bus.close();
@@ -119,6 +121,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       },
     };
   } catch (err) {
+    await Promise.all(started.map((s) => s.stopBackground()));
     for (const s of started) await s.close();
     await bus.close();
     await graphStore.close();

@@ -141,6 +141,9 @@ export function createHttpService<TContext extends BaseContext, TAdmission = und
   return server;
 }
 
+/** How long a closing server lets requests in flight finish before cutting their connections. */
+export const CLOSE_GRACE_MS = 5000;
+
 export async function listen(server: http.Server, port: number, host: string): Promise<RunningService> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -152,10 +155,25 @@ export async function listen(server: http.Server, port: number, host: string): P
     url: `http://${shownHost}:${address.port}/graphql`,
     port: address.port,
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      }),
+    close: () => closeServer(server),
   };
+}
+
+/**
+ * Stops accepting, lets requests in flight finish, then resolves. `server.close()` alone
+ * closes only the connections idle at that moment: one whose request finishes afterwards
+ * stays open as keep-alive until `keepAliveTimeout` (65 s), and close() waited that long.
+ * So while closing, connections that have become idle are closed every few milliseconds,
+ * and whatever is still open after {@link CLOSE_GRACE_MS} (a stream nobody ended) is cut.
+ */
+export function closeServer(server: http.Server, graceMs = CLOSE_GRACE_MS): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), 20);
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(force);
+      resolve();
+    });
+  });
 }

@@ -75,7 +75,13 @@ export interface StartSubgraphOptions {
   logger?: Logger;
 }
 
-export async function startSubgraph<T extends BaseContext>(mod: SubgraphModule<T>, opts: StartSubgraphOptions): Promise<RunningService> {
+/** A running subgraph: its HTTP service, and its background work that can be stopped first. */
+export interface RunningSubgraph extends RunningService {
+  /** Stops the scheduled work (sweeps, event consumers) and waits for what is in flight; close() does it too. */
+  stopBackground(): Promise<void>;
+}
+
+export async function startSubgraph<T extends BaseContext>(mod: SubgraphModule<T>, opts: StartSubgraphOptions): Promise<RunningSubgraph> {
   const logger = opts.logger ?? createLogger(`subgraph:${mod.name}`);
   const schema = enforceRequiresScopes(buildSubgraphSchema([{ typeDefs: mod.typeDefs, resolvers: mod.resolvers as GraphQLResolverMap<unknown> }]));
   const apollo = new ApolloServer<T>({
@@ -108,11 +114,14 @@ export async function startSubgraph<T extends BaseContext>(mod: SubgraphModule<T
   });
   const running = await listen(server, opts.port, opts.host);
   logger.info({ url: running.url }, "subgraph listening");
-  const stopBackground = mod.background?.(opts.store, logger);
+  const stop = mod.background?.(opts.store, logger);
+  let stopped: Promise<void> | null = null;
+  const stopBackground = () => (stopped ??= Promise.resolve(stop?.()));
   return {
     ...running,
+    stopBackground,
     async close() {
-      await stopBackground?.();
+      await stopBackground();
       await running.close();
       await apollo.stop();
     },

@@ -52,7 +52,7 @@ describe("the shared live subscription", () => {
     // The first subscription ends at once with a gap; later ones are the real thing.
     const subscribe = jest.spyOn(bus, "subscribe").mockImplementationOnce((_after, _onEvent, onError) => {
       setImmediate(() => onError?.(new EventStreamError("gap", "events after sequence 3 are no longer retained")));
-      return { close() {} };
+      return { close() {}, done: Promise.resolve() };
     });
     await bus.publish([event(1), event(2)]);
     const hub = new EventHub(bus, 100, createLogger("test", "silent"));

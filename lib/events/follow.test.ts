@@ -42,7 +42,7 @@ function scriptedBus() {
     subscribe(after, onEvent, onError): EventSubscription {
       const s = { after, onEvent, onError: onError!, closed: false };
       subs.push(s);
-      return { close: () => void (s.closed = true) };
+      return { close: () => void (s.closed = true), done: Promise.resolve() };
     },
     publish: async () => [],
     latestSequence: async () => null,

@@ -96,13 +96,18 @@ export function followEvents(bus: EventBus, opts: FollowOptions): EventSubscript
   }
 
   follow();
+  let ended: Promise<void> = Promise.resolve();
   return {
     close() {
       stopped = true;
       if (timer) clearTimeout(timer);
       timer = null;
+      if (sub) ended = sub.done;
       sub?.close();
       sub = null;
+    },
+    get done() {
+      return sub?.done ?? ended;
     },
   };
 }

@@ -44,6 +44,8 @@ export interface DeliveredEvent extends HubEvent {
 export interface EventSubscription {
   /** Stops delivery (idempotent): no `onEvent` call starts after this returns. */
   close(): void;
+  /** Resolves once the subscription has ended and no `onEvent` call is still running (await it after `close()`). */
+  readonly done: Promise<void>;
 }
 
 export interface EventBus {

@@ -75,7 +75,7 @@ export async function raise(prisma: PrismaClient, alerts: Alert[], sourceEventId
  * it are gone; `ahead`: the bus was reset), it takes every retained event instead, none of
  * which it has judged.
  */
-export function startRiskEngine(opts: { prisma: PrismaClient; bus: EventBus; rules: RiskRule[]; directory: Directory; logger: Logger; retryMs?: number }): () => void {
+export function startRiskEngine(opts: { prisma: PrismaClient; bus: EventBus; rules: RiskRule[]; directory: Directory; logger: Logger; retryMs?: number }): () => Promise<void> {
   const sub = followEvents(opts.bus, {
     // A first start judges events from now on, not the whole retained history.
     from: async () => (await opts.prisma.consumerPosition.findUnique({ where: { consumer: CONSUMER } }))?.sequence ?? (await opts.bus.latestSequence()),
@@ -94,5 +94,9 @@ export function startRiskEngine(opts: { prisma: PrismaClient; bus: EventBus; rul
     describe: "risk engine's event subscription",
     retryMs: opts.retryMs,
   });
-  return () => sub.close();
+  // Stopping waits for the event being judged: the store closes next.
+  return async () => {
+    sub.close();
+    await sub.done;
+  };
 }

@@ -103,7 +103,7 @@ export function monitoringSubgraph(opts: MonitoringOptions): SubgraphModule<Moni
       const stopEngine = startRiskEngine({ prisma: store.jobs, bus: opts.bus, rules, directory: opts.directory, logger });
       const relay = startOutboxRelay({ prisma: store.jobs, bus: opts.bus, table: "monitoring.outbox", stream: "monitoring", logger });
       return async () => {
-        stopEngine();
+        await stopEngine();
         await relay.stop();
       };
     },

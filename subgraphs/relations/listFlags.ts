@@ -77,6 +77,7 @@ export function startListFlagSync(opts: ListFlagSyncOptions): () => Promise<void
 
   return async () => {
     sub.close();
+    await sub.done;
     if (timer) clearTimeout(timer);
     await inflight;
   };
