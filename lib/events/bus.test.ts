@@ -6,9 +6,11 @@ import { SeenEvents, dedupeById } from "./dedupe.js";
 import { EventStreamError } from "./sequence.js";
 import { sequenceToStreamId, streamIdToSequence } from "./redisBus.js";
 import { createEventBus, type DeliveredEvent, type EventBus, type EventSubscription, type HubEvent } from "./types.js";
+import { SERVICES, requireServices } from "../../test/services.js";
 
-const REDIS_URL = process.env.EVENTS_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-const NATS_URL = process.env.EVENTS_TEST_NATS_URL ?? "nats://127.0.0.1:4222";
+await requireServices("redis", "nats");
+const REDIS_URL = SERVICES.redis.url;
+const NATS_URL = SERVICES.nats.url;
 const RUN = randomBytes(4).toString("hex");
 
 type Kind = EventBus["kind"];
@@ -298,6 +300,22 @@ describe.each<[Kind]>([["memory"], ["redis"], ["nats"]])("event bus contract: %s
     await again.waitCount(3);
     expect(again.got.map((e) => e.id)).toEqual(published.slice(2).map((e) => e.id));
     again.close();
+  });
+
+  it("lets timers and I/O run between events while a handler keeps the loop busy", async () => {
+    // As the risk engine on the embedded store does: in-process work, no I/O to yield at.
+    const bus = await makeBus(kind);
+    await bus.publish(events(20));
+    let handledWhenTimerRan: number | null = null;
+    const r = new Recorder(bus, null, async (_e, rec) => {
+      if (rec.got.length === 1) setTimeout(() => (handledWhenTimerRan = rec.got.length), 0);
+      const until = performance.now() + 4;
+      while (performance.now() < until);
+    });
+    await r.waitCount(20);
+    r.close();
+    expect(handledWhenTimerRan).not.toBeNull();
+    expect(handledWhenTimerRan!).toBeLessThan(20);
   });
 
   it("close() ends subscriptions and later publishes fail", async () => {

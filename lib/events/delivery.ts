@@ -5,8 +5,14 @@ import type { DeliveredEvent, EventSubscription } from "./types.js";
 type OnEvent = (e: DeliveredEvent) => void | Promise<void>;
 type OnError = (err: Error) => void;
 
-/** Deliveries between two yields to the event loop, so a long replay to a sync handler does not starve others. */
-const YIELD_EVERY = 256;
+/**
+ * Longest run of deliveries before the subscription yields to the event loop. Handlers that
+ * await in-process work (the embedded PGlite store answers through microtasks, never through
+ * I/O) otherwise hold the loop for the whole backlog: 1,000 risk-engine events kept the
+ * gateway from reading its sockets for seconds, so WebSocket clients timed out their
+ * connection_init. Measured by time, not count: one slow handler or many fast ones alike.
+ */
+const YIELD_AFTER_MS = 10;
 
 let fallbackLogger: ReturnType<typeof createLogger> | null = null;
 function logUnhandled(err: Error): void {
@@ -28,7 +34,7 @@ export abstract class Subscription implements EventSubscription {
   protected cursor: bigint | null = null;
   protected closed = false;
   private waiter: (() => void) | null = null;
-  private delivered = 0;
+  private lastYield = performance.now();
   private finished: Promise<void> = Promise.resolve();
 
   constructor(
@@ -139,7 +145,10 @@ export abstract class Subscription implements EventSubscription {
       return false;
     }
     this.cursor = seq;
-    if (++this.delivered % YIELD_EVERY === 0) await new Promise<void>((r) => setImmediate(r));
+    if (performance.now() - this.lastYield > YIELD_AFTER_MS) {
+      await new Promise<void>((r) => setImmediate(r));
+      this.lastYield = performance.now();
+    }
     return !this.closed;
   }
 }
