@@ -5,6 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestHub, postGraphQL, tokenFor, type TestHub } from "./support.js";
 import { loadConfig } from "../lib/config.js";
+import { requireServices } from "./services.js";
+
+await requireServices("postgres");
 
 const RAW_ID = /\b\d{17}[\dX]\b/;
 const MASKED_ID = /^\d{6}\*{8}[\dX]{4}$/;

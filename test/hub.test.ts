@@ -1,6 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll } from "@jest/globals";
 import { STORES, startTestHub, postGraphQL, type TestHub } from "./support.js";
 import { checkUscc } from "../lib/ids/index.js";
+import { requireServices } from "./services.js";
+
+await requireServices("postgres");
 
 const MASKED_ID = /^\d{6}\*{8}[\dX]{4}$/;
 const MASKED_NAME = /^.\*$/u;

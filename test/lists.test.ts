@@ -2,6 +2,9 @@ import { describe, it, expect, beforeAll, afterAll } from "@jest/globals";
 import { startTestHub, type TestHub, type TokenClaims } from "./support.js";
 import { expireDue } from "../subgraphs/lists/transitions.js";
 import { usccCheckChar } from "../lib/ids/index.js";
+import { requireServices } from "./services.js";
+
+await requireServices("postgres");
 
 const YULIN: TokenClaims = { city: "610800", sub: "yulin-credit", scopes: ["credit:read", "lists:write"] };
 const YINCHUAN: TokenClaims = { city: "640100", sub: "yinchuan-credit", scopes: ["credit:read", "lists:write"] };

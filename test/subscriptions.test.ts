@@ -4,6 +4,9 @@ import { createClient, type Client } from "graphql-ws/client";
 import { Redis } from "ioredis";
 import { connect } from "nats";
 import { startTestHub, tokenFor, type TestHub, type TokenClaims } from "./support.js";
+import { SERVICES, requireServices } from "./services.js";
+
+await requireServices("redis", "nats");
 
 interface Event { id: string; sequence: string; city: { code: string }; toState?: string | null; entry?: Record<string, unknown> | null }
 
@@ -25,7 +28,8 @@ function collect(client: Client, query: string, variables: Record<string, unknow
   const errors: unknown[] = [];
   const dispose = client.subscribe<Record<string, Event>>({ query, variables }, {
     next: (r) => { if (r.errors) errors.push(r.errors); if (r.data) events.push(Object.values(r.data)[0]); },
-    error: (e) => errors.push(e),
+    // A close arrives as ws's CloseEvent, whose fields JSON.stringify does not show.
+    error: (e) => errors.push(e instanceof Error ? e.message : { code: (e as { code?: number }).code, reason: (e as { reason?: string }).reason }),
     complete: () => undefined,
   });
   return { events, errors, dispose };
@@ -42,8 +46,8 @@ async function until(cond: () => boolean, ms = 10_000): Promise<void> {
 /** Every bus the hub can run on: in-process, Redis Streams and NATS JetStream on loopback. */
 const BUSES = [
   ["in-process", {}],
-  ["Redis Streams", { redisUrl: "redis://127.0.0.1:6379" }],
-  ["NATS JetStream", { natsUrl: "nats://127.0.0.1:4222" }],
+  ["Redis Streams", { redisUrl: SERVICES.redis.url }],
+  ["NATS JetStream", { natsUrl: SERVICES.nats.url }],
 ] as const;
 
 /** Each run has its own stream, removed afterwards, so runs never see each other's events. */

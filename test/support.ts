@@ -6,6 +6,7 @@ import { loadConfig } from "../lib/config.js";
 import { createLogger } from "../lib/logger.js";
 import type { StoreLocation } from "../lib/db/store.js";
 import { signPartnerToken } from "../lib/auth/partnerToken.js";
+import { SERVICES } from "./services.js";
 
 /** The partner-token secret of every test hub. */
 export const TEST_JWT_SECRET = "test-secret-of-the-hub-0123456789abcdef";
@@ -25,7 +26,7 @@ export function tokenFor(claims: TokenClaims = {}): Promise<string> {
 export const STORES = ["postgres", "embedded"] as const;
 export type StoreKind = (typeof STORES)[number];
 
-const ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const ADMIN_URL = SERVICES.postgres.url;
 
 /** A fresh PostgreSQL database for one test file; dropped by the returned function. */
 export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {

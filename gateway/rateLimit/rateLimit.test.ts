@@ -3,8 +3,10 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
 import { Redis } from "ioredis";
 import { createRateLimiter, MemoryBucket, RedisBucket, type RateLimiter } from "./index.js";
+import { SERVICES, requireServices } from "../../test/services.js";
 
-const REDIS_URL = process.env.RATE_LIMIT_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+await requireServices("redis");
+const REDIS_URL = SERVICES.redis.url;
 
 function fakeClock(start = 1_000) {
   let t = start;

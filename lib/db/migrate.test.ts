@@ -8,8 +8,12 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import { applyMigrations, defaultMigrationsDir, generateMigrationSql } from "./migrate.js";
+import { SERVICES, requireServices } from "../../test/services.js";
 
-const ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
+await requireServices("postgres");
+const ADMIN_URL = SERVICES.postgres.url;
+/** The same server with another database. */
+const urlOf = (database: string) => Object.assign(new URL(ADMIN_URL), { pathname: `/${database}` }).toString();
 const TABLES = [
   "enterprise.administrative_license",
   "enterprise.administrative_penalty",
@@ -35,7 +39,7 @@ async function committedMigrations(): Promise<string[]> {
 
 /** Runs `sql` on one database of the local server. */
 async function onDb<T extends pg.QueryResultRow>(database: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ host: "127.0.0.1", port: 5432, user: "postgres", database });
+  const client = new pg.Client({ connectionString: urlOf(database) });
   await client.connect();
   try {
     return (await client.query<T>(sql)).rows;
@@ -85,7 +89,7 @@ describe("applyMigrations on PostgreSQL", () => {
     const name = `hub_migrate_test_${randomBytes(6).toString("hex")}`;
     await onDb("postgres", `CREATE DATABASE "${name}"`);
     databases.push(name);
-    return { name, url: `postgresql://postgres@127.0.0.1:5432/${name}` };
+    return { name, url: urlOf(name) };
   };
   let migrations: string[] = [];
 

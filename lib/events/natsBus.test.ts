@@ -4,11 +4,13 @@ import { connect, type JetStreamManager, type NatsConnection } from "nats";
 import { createNatsBus, type NatsEventBus } from "./natsBus.js";
 import { EventStreamError } from "./sequence.js";
 import type { DeliveredEvent, EventSubscription, HubEvent } from "./types.js";
+import { SERVICES, requireServices } from "../../test/services.js";
 
 // What the contract suite (bus.test.ts) does not reach: a subscriber slower than its
 // JetStream pulls, consumers reset under it, and a backlog overtaken by retention mid-read.
 
-const NATS_URL = process.env.EVENTS_TEST_NATS_URL ?? "nats://127.0.0.1:4222";
+await requireServices("nats");
+const NATS_URL = SERVICES.nats.url;
 const RUN = randomBytes(4).toString("hex");
 
 function events(n: number, from = 0): HubEvent[] {

@@ -6,6 +6,9 @@ import { createLogger } from "../logger.js";
 import { MemoryEventBus } from "./memoryBus.js";
 import { startOutboxRelay, type OutboxRelay } from "./relay.js";
 import type { DeliveredEvent } from "./types.js";
+import { SERVICES, requireServices } from "../../test/services.js";
+
+await requireServices("postgres");
 
 const logger = createLogger("relay-test", "silent");
 
@@ -124,7 +127,7 @@ describe("outbox relay (embedded PGlite, memory bus)", () => {
 
 /** Real concurrency needs a PostgreSQL server: commit order differs from id order only there. */
 describe("outbox relay (PostgreSQL, concurrent transactions)", () => {
-  const ADMIN_URL = process.env.EVENTS_TEST_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+  const ADMIN_URL = SERVICES.postgres.url;
   const dbName = `hub_events_test_${randomBytes(6).toString("hex")}`;
   let store: Store;
   const relays: OutboxRelay[] = [];
