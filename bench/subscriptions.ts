@@ -21,8 +21,8 @@ import { cpuMs, repoRoot, rssMiB } from "./children.js";
 import { Histogram } from "./histogram.js";
 import { startHubProcess } from "./hubProcess.js";
 import { eventId, expectedOf, MEASURED, WARMUP, type FromWorker, type SubscriberResult, type ToWorker, type WorkerResult } from "./subscriptionProtocol.js";
-import { createEventBus } from "../lib/events/index.js";
-import type { EventBus } from "../lib/events/types.js";
+import { createEventBus } from "../events/index.js";
+import type { EventBus } from "../events/types.js";
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 const NATS_URL = process.env.BENCH_NATS_URL ?? "nats://127.0.0.1:4222";
@@ -37,11 +37,11 @@ const ENTITY_SELECTION = "entry { id state }";
 /** The relay's poll interval as the code in this checkout has it (for the report). */
 function relayPollMs(): { pollMs: number | null; where: string } {
   try {
-    const src = readFileSync(new URL("../lib/events/relay.ts", import.meta.url), "utf8");
+    const src = readFileSync(new URL("../events/relay.ts", import.meta.url), "utf8");
     const m = /this\.pollMs\s*=\s*opts\.pollMs\s*\?\?\s*(\d+)/.exec(src);
     const line = m ? src.slice(0, m.index).split("\n").length : 0;
     const passes = /startOutboxRelay\(\{[^}]*pollMs/.test(readFileSync(new URL("../subgraphs/lists/index.ts", import.meta.url), "utf8"));
-    return { pollMs: m ? Number(m[1]) : null, where: `lib/events/relay.ts:${line} default; subgraphs/lists/index.ts ${passes ? "sets pollMs" : "does not set pollMs (default used; no env setting)"}` };
+    return { pollMs: m ? Number(m[1]) : null, where: `events/relay.ts:${line} default; subgraphs/lists/index.ts ${passes ? "sets pollMs" : "does not set pollMs (default used; no env setting)"}` };
   } catch {
     return { pollMs: null, where: "unknown" };
   }

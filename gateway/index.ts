@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { GraphQLError, type ASTVisitor, type ValidationContext } from "graphql";
 import { ApolloServer } from "@apollo/server";
 import { ApolloGateway, IntrospectAndCompose } from "@apollo/gateway";
-import { createHttpService, listen, type RunningService } from "../lib/http.js";
+import { createHttpService, listen, type RunningService } from "../lib/service/http.js";
 import { formatErrorFor } from "../lib/errors.js";
 import { createLogger, type Logger } from "../lib/logger.js";
 import { createDataSource } from "./dataSource.js";
@@ -17,7 +17,7 @@ import { createRateLimiter } from "./rateLimit/index.js";
 import { complexityLimitPlugin } from "./plugins/limits.js";
 import { trustedDocumentsPlugin } from "./plugins/trustedDocuments.js";
 import { createSubscriptions } from "./subscriptions/index.js";
-import type { EventBus } from "../lib/events/types.js";
+import type { EventBus } from "../events/types.js";
 
 /** Where the gateway gets its supergraph. */
 export type SupergraphSource =

@@ -13,7 +13,7 @@
  *   0.6 then 0.5: 0.7 × 0.5 × (0.6 × 0.5) = 0.105 = score.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { DEMO_AS_OF, loadDemo, type DemoGraph } from "./demo.js";
+import { DEMO_AS_OF, loadDemo, type DemoGraph } from "../prisma/seed/graph.js";
 import { RISK_FORMULA } from "./risk.js";
 import type { GraphStore, PathStep } from "./types.js";
 

@@ -16,7 +16,6 @@ export { Neo4jGraphStore } from "./neo4j/store.js";
 export { RELATION_TYPES, NODE_KINDS, kindsOf, normalizeId } from "./model.js";
 export { RISK_FORMULA, SEVERITY, RELATION_WEIGHT, DECAY } from "./risk.js";
 export { syncFromRelational, type SyncResult } from "./sync.js";
-export { demoGraph, loadDemo, DEMO_AS_OF, type DemoGraph } from "./demo.js";
 
 export interface GraphConfig {
   neo4jUri?: string;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { openStore, type Store } from "../lib/db/store.js";
+import { openStore, type Store } from "../prisma/store.js";
 import { seedStore } from "../prisma/seed/load.js";
-import { DEMO_AS_OF, loadDemo } from "./demo.js";
+import { DEMO_AS_OF, loadDemo } from "../prisma/seed/graph.js";
 import { KuzuGraphStore } from "./kuzu/store.js";
 import { legalRepresentativeEdges, syncFromRelational } from "./sync.js";
 

@@ -15,7 +15,7 @@
  * `counts()` stays the same. Risk flags already on a node are kept (other feeds own them).
  */
 import { checkIdNumber, checkUscc } from "../lib/ids/index.js";
-import type { PrismaClient } from "../lib/db/store.js";
+import type { PrismaClient } from "../prisma/store.js";
 import type { GraphEdge, GraphNode, GraphStore } from "./types.js";
 
 export interface SyncResult {

@@ -4,7 +4,7 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../lib/config.js";
-import { subgraphModules } from "../subgraphs/index.js";
+import { subgraphModules } from "../hub/subgraphs.js";
 import { composeSupergraph } from "../gateway/compose.js";
 import { parseSubgraphList } from "../gateway/index.js";
 

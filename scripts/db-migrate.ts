@@ -4,14 +4,14 @@ import { join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import { applyMigrations } from "../lib/db/migrate.js";
+import { applyMigrations } from "../prisma/migrate.js";
 
 const url = process.env.DATABASE_URL;
 if (url) {
   const { applied } = await applyMigrations(new PrismaPg({ connectionString: url }));
   console.log(JSON.stringify({ target: "DATABASE_URL", applied }));
 } else {
-  // Same place the store opens (lib/db/store.ts): relative to the working directory.
+  // Same place the store opens (prisma/store.ts): relative to the working directory.
   const dir = resolve(process.env.HUB_DATA_DIR ?? ".data", "pg");
   await mkdir(dir, { recursive: true });
   const pglite = new PGlite(dir);

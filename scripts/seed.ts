@@ -8,7 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { loadConfig } from "../lib/config.js";
-import { openStore, storeLocationFromConfig } from "../lib/db/store.js";
+import { openStore, storeLocationFromConfig } from "../prisma/store.js";
 import { seedStore, type SeedMethod } from "../prisma/seed/load.js";
 
 function intArg(name: string, raw: string | undefined, fallback?: number): number {

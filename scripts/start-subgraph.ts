@@ -2,9 +2,9 @@
 import { randomBytes } from "node:crypto";
 import { loadConfig } from "../lib/config.js";
 import { createLogger } from "../lib/logger.js";
-import { openStore, storeLocationFromConfig } from "../lib/db/store.js";
-import { startSubgraph } from "../lib/subgraph.js";
-import { subgraphModules } from "../subgraphs/index.js";
+import { openStore, storeLocationFromConfig } from "../prisma/store.js";
+import { startSubgraph } from "../lib/service/subgraph.js";
+import { subgraphModules } from "../hub/subgraphs.js";
 import { onShutdown } from "./shutdown.js";
 
 const cfg = loadConfig();

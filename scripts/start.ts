@@ -1,8 +1,8 @@
 // `npm start`: the whole hub in one process on embedded defaults (or DATABASE_URL).
 import { loadConfig } from "../lib/config.js";
 import { createLogger } from "../lib/logger.js";
-import { storeLocationFromConfig } from "../lib/db/store.js";
-import { startHub, hubOptionsFromConfig } from "../gateway/hub.js";
+import { storeLocationFromConfig } from "../prisma/store.js";
+import { startHub, hubOptionsFromConfig } from "../hub/start.js";
 import { onShutdown } from "./shutdown.js";
 
 const cfg = loadConfig();

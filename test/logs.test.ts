@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from "@jest/globals";
 import { SignJWT } from "jose";
-import { startHub, type RunningHub } from "../gateway/hub.js";
+import { startHub, type RunningHub } from "../hub/start.js";
 import { gatewayLimitsFromConfig } from "../gateway/index.js";
 import { loadConfig } from "../lib/config.js";
 import { createLogger, type Logger } from "../lib/logger.js";

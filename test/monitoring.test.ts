@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from "@jest/globals";
 import WebSocket from "ws";
 import { createClient } from "graphql-ws/client";
 import { startTestHub, tokenFor, type TestHub, type TokenClaims } from "./support.js";
-import { demoGraph } from "../graph/demo.js";
+import { demoGraph } from "../prisma/seed/graph.js";
 import { generateEnterprises } from "../prisma/seed/generator.js";
 
 const SEED = 43;

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from "@jest/globals";
 import { startTestHub, type TestHub } from "./support.js";
-import { demoGraph } from "../graph/demo.js";
+import { demoGraph } from "../prisma/seed/graph.js";
 import { generateEnterprises } from "../prisma/seed/generator.js";
 
 const SEED = 41;

@@ -7,7 +7,7 @@ import { parse } from "graphql";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
-import { createHttpService, listen, type RunningService } from "../lib/http.js";
+import { createHttpService, listen, type RunningService } from "../lib/service/http.js";
 import { createLogger } from "../lib/logger.js";
 import { composeSupergraph } from "../gateway/compose.js";
 import { postGraphQL } from "./support.js";

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { startHub, type RunningHub, type HubOptions } from "../gateway/hub.js";
+import { startHub, type RunningHub, type HubOptions } from "../hub/start.js";
 import { gatewayLimitsFromConfig } from "../gateway/index.js";
 import { loadConfig } from "../lib/config.js";
 import { createLogger } from "../lib/logger.js";
-import type { StoreLocation } from "../lib/db/store.js";
+import type { StoreLocation } from "../prisma/store.js";
 import { signPartnerToken } from "../lib/auth/partnerToken.js";
 import { SERVICES } from "./services.js";
 

@@ -1,5 +1,5 @@
 import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from "graphql";
-import type { DeliveredEvent } from "../../lib/events/types.js";
+import type { DeliveredEvent } from "../../events/types.js";
 
 /** One event's result, serialized once and shared by every member of a group. */
 export class Delivery {

@@ -5,7 +5,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { ApolloServer } from "@apollo/server";
 import type { ApolloGateway } from "@apollo/gateway";
-import type { EventBus, DeliveredEvent } from "../../lib/events/types.js";
+import type { EventBus, DeliveredEvent } from "../../events/types.js";
 import type { Identity } from "../../lib/auth/identity.js";
 import { signIdentity } from "../../lib/auth/internalToken.js";
 import type { Logger } from "../../lib/logger.js";

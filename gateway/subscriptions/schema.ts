@@ -1,6 +1,6 @@
 import { extendSchema, parse, isObjectType, type GraphQLSchema, type GraphQLFieldResolver } from "graphql";
 import { findCity, requireCity } from "../../lib/cities.js";
-import type { DeliveredEvent } from "../../lib/events/types.js";
+import type { DeliveredEvent } from "../../events/types.js";
 import type { StreamDeclaration } from "./streams.js";
 
 export interface SubscriptionArgs {

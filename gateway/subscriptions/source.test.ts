@@ -1,5 +1,5 @@
 import { describe, it, expect, jest } from "@jest/globals";
-import { EventStreamError, createEventBus } from "../../lib/events/index.js";
+import { EventStreamError, createEventBus } from "../../events/index.js";
 import { createLogger } from "../../lib/logger.js";
 import { EventHub } from "./source.js";
 
@@ -46,7 +46,7 @@ describe("subscriber queues", () => {
 });
 
 describe("the shared live subscription", () => {
-  // Following again in general: lib/events/follow.test.ts. Here: the hub's policy (newest event, 1 s pause).
+  // Following again in general: events/follow.test.ts. Here: the hub's policy (newest event, 1 s pause).
   it("follows again from the newest event when its position is gone, instead of failing forever", async () => {
     const bus = await createEventBus({});
     // The first subscription ends at once with a gap; later ones are the real thing.

@@ -1,5 +1,5 @@
-import type { DeliveredEvent, EventBus, EventSubscription } from "../../lib/events/types.js";
-import { followEvents } from "../../lib/events/follow.js";
+import type { DeliveredEvent, EventBus, EventSubscription } from "../../events/types.js";
+import { followEvents } from "../../events/follow.js";
 import type { Logger } from "../../lib/logger.js";
 
 export type EventFilter = (e: DeliveredEvent) => boolean;

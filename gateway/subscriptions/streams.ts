@@ -1,4 +1,4 @@
-import type { DeliveredEvent } from "../../lib/events/types.js";
+import type { DeliveredEvent } from "../../events/types.js";
 
 /**
  * The subscription streams the gateway serves. Adding a subgraph's events is one

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "@jest/globals";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEMO_AS_OF, loadDemo } from "../demo.js";
+import { DEMO_AS_OF, loadDemo } from "../../prisma/seed/graph.js";
 import { KuzuGraphStore } from "./store.js";
 
 describe("KuzuGraphStore on disk", () => {

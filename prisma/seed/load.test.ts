@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from "@jest/globals";
-import { openStore, type Store } from "../../lib/db/store.js";
+import { openStore, type Store } from "../store.js";
 import type { PrismaClient } from "../generated/client.js";
 import { seedStore } from "./load.js";
 

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../../lib/db/store.js";
+import type { PrismaClient } from "../../prisma/store.js";
 import type { Enterprise, AdministrativeLicense, AdministrativePenalty, EnterpriseStatus } from "../../prisma/generated/client.js";
 
 export type { Enterprise, AdministrativeLicense, AdministrativePenalty, EnterpriseStatus };

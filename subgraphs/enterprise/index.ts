@@ -1,4 +1,4 @@
-import { loadSchemaFile, type BaseContext, type SubgraphModule } from "../../lib/subgraph.js";
+import { loadSchemaFile, type BaseContext, type SubgraphModule } from "../../lib/service/subgraph.js";
 import { createEnterpriseLoaders, type EnterpriseLoaders } from "./loaders.js";
 import { createResolvers } from "./resolvers.js";
 

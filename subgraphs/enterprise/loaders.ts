@@ -1,5 +1,5 @@
-import { rowLoader, groupLoader } from "../../lib/loaders.js";
-import type { PrismaClient } from "../../lib/db/store.js";
+import { rowLoader, groupLoader } from "../../lib/service/loaders.js";
+import type { PrismaClient } from "../../prisma/store.js";
 import { enterprisesByUscc, licensesOf, penaltiesOf } from "./data.js";
 
 /** One loader per entity per request (never global: no cross-request cache). */

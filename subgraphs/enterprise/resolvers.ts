@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { requireUscc, checkUscc } from "../../lib/ids/index.js";
 import { findCity, partnerCities, requireCity } from "../../lib/cities.js";
-import { checkFirst, decodeCursor, toPage } from "../../lib/pagination.js";
-import { parseInput } from "../../lib/validate.js";
-import { DateScalar, DecimalScalar } from "../../lib/scalars.js";
+import { checkFirst, decodeCursor, toPage } from "../../lib/service/pagination.js";
+import { parseInput } from "../../lib/service/validate.js";
+import { DateScalar, DecimalScalar } from "../../lib/service/scalars.js";
 import { findEnterprises, type Enterprise, type AdministrativePenalty, type EnterpriseStatus } from "./data.js";
 import type { EnterpriseContext } from "./index.js";
-import type { Resolvers } from "../../lib/subgraph.js";
+import type { Resolvers } from "../../lib/service/subgraph.js";
 
 const filterSchema = z
   .object({

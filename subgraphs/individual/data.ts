@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../../lib/db/store.js";
+import type { PrismaClient } from "../../prisma/store.js";
 import type { Individual, ProfessionalQualification } from "../../prisma/generated/client.js";
 
 export type { Individual, ProfessionalQualification };

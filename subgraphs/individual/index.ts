@@ -1,13 +1,13 @@
 import { z } from "zod";
 import type { GraphQLResolveInfo } from "graphql";
-import { loadSchemaFile, type BaseContext, type Resolvers, type SubgraphModule } from "../../lib/subgraph.js";
-import { rowLoader, groupLoader } from "../../lib/loaders.js";
+import { loadSchemaFile, type BaseContext, type Resolvers, type SubgraphModule } from "../../lib/service/subgraph.js";
+import { rowLoader, groupLoader } from "../../lib/service/loaders.js";
 import { requireIdNumber } from "../../lib/ids/index.js";
 import { findCity } from "../../lib/cities.js";
 import { hubError } from "../../lib/errors.js";
-import { parseInput } from "../../lib/validate.js";
-import { checkFirst, decodeCursor, toPage } from "../../lib/pagination.js";
-import { DateScalar } from "../../lib/scalars.js";
+import { parseInput } from "../../lib/service/validate.js";
+import { checkFirst, decodeCursor, toPage } from "../../lib/service/pagination.js";
+import { DateScalar } from "../../lib/service/scalars.js";
 import { individualsById, qualificationsOf, type Individual } from "./data.js";
 import { createRegistrar, registrationsOf, selectedFields, type QueryRegistration } from "./registration.js";
 

@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
-import type { PrismaClient } from "../../lib/db/store.js";
+import type { PrismaClient } from "../../prisma/store.js";
 import type { Identity } from "../../lib/auth/identity.js";
 import type { QueryRegistration } from "../../prisma/generated/client.js";
 

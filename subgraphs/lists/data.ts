@@ -1,6 +1,6 @@
-import type { PrismaClient } from "../../lib/db/store.js";
+import type { PrismaClient } from "../../prisma/store.js";
 import type { ListEntry, ListEntryState, ListType, Prisma } from "../../prisma/generated/client.js";
-import { rowLoader, groupLoader } from "../../lib/loaders.js";
+import { rowLoader, groupLoader } from "../../lib/service/loaders.js";
 import { LIVE_STATES } from "./stateMachine.js";
 
 export interface EntryFilter {

@@ -1,11 +1,11 @@
-import { loadSchemaFile, type BaseContext, type SubgraphModule } from "../../lib/subgraph.js";
+import { loadSchemaFile, type BaseContext, type SubgraphModule } from "../../lib/service/subgraph.js";
 import { createListLoaders, type ListLoaders } from "./data.js";
 import { createResolvers } from "./resolvers.js";
 import { loadRules, type ListRules } from "./rules/index.js";
 import { expireDue } from "./transitions.js";
 import type { ResponsiblePersonsLookup } from "./recognition.js";
-import type { EventBus } from "../../lib/events/types.js";
-import { startOutboxRelay } from "../../lib/events/relay.js";
+import type { EventBus } from "../../events/types.js";
+import { startOutboxRelay } from "../../events/relay.js";
 
 /** Lists (red/black, key-attention, market bans) across the member cities, with their whole lifecycle. */
 export interface ListsContext extends BaseContext {

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../../lib/db/store.js";
+import type { PrismaClient } from "../../prisma/store.js";
 import type { Interview } from "../../prisma/generated/client.js";
 import { badInput } from "../../lib/errors.js";
 import { lockEntry, requireIssuingCity, type Actor } from "./entryTx.js";

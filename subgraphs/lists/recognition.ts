@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../../lib/db/store.js";
+import type { PrismaClient } from "../../prisma/store.js";
 import type { ListType, Severity, BasisType, ListEntry } from "../../prisma/generated/client.js";
 import { checkUscc, requireIdNumber } from "../../lib/ids/index.js";
 import { badInput } from "../../lib/errors.js";

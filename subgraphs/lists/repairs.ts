@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../../lib/db/store.js";
+import type { PrismaClient } from "../../prisma/store.js";
 import type { RepairApplication } from "../../prisma/generated/client.js";
 import { badInput, hubError } from "../../lib/errors.js";
 import { lockEntry, moveEntry, requireIssuingCity, type Actor, type Tx } from "./entryTx.js";

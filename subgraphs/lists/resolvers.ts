@@ -1,10 +1,10 @@
 import { z } from "zod";
 import type { ListEntry, ListEntryHistory, Objection, RepairApplication, Interview, ListEntryState, ListType } from "../../prisma/generated/client.js";
-import type { Resolvers } from "../../lib/subgraph.js";
+import type { Resolvers } from "../../lib/service/subgraph.js";
 import { findCity, requireCity } from "../../lib/cities.js";
 import { badInput, hubError } from "../../lib/errors.js";
-import { checkFirst, decodeCursor, toPage } from "../../lib/pagination.js";
-import { DateScalar } from "../../lib/scalars.js";
+import { checkFirst, decodeCursor, toPage } from "../../lib/service/pagination.js";
+import { DateScalar } from "../../lib/service/scalars.js";
 import type { ListsContext } from "./index.js";
 import { LIST_TYPES } from "./listTypes.js";
 import { bansInForce, findEntries } from "./data.js";

@@ -1,4 +1,4 @@
-import { callSubgraph } from "../../lib/subgraphClient.js";
+import { callSubgraph } from "../../lib/service/subgraphClient.js";
 import type { ResponsiblePersonsLookup } from "./recognition.js";
 
 /**

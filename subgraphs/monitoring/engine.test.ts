@@ -1,13 +1,13 @@
 import { describe, expect, it, jest } from "@jest/globals";
 import { randomUUID } from "node:crypto";
-import type { PrismaClient } from "../../lib/db/store.js";
-import { MemoryEventBus } from "../../lib/events/memoryBus.js";
-import type { HubEvent } from "../../lib/events/types.js";
+import type { PrismaClient } from "../../prisma/store.js";
+import { MemoryEventBus } from "../../events/memoryBus.js";
+import type { HubEvent } from "../../events/types.js";
 import { createLogger } from "../../lib/logger.js";
 import { startRiskEngine, type Directory } from "./engine.js";
 
 // Events no rule looks at: only the engine's subscription and saved position are under test
-// (lib/events/follow.test.ts covers following again in general).
+// (events/follow.test.ts covers following again in general).
 const otherEvent = (): HubEvent => ({ id: randomUUID(), stream: "cases", type: "CaseOpened", entityId: "1", city: "610800", occurredAt: new Date().toISOString(), payload: {} });
 
 /** The engine's saved position, in memory, with every position it saved; saving `failOnce` fails the first time. */

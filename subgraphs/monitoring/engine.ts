@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { PrismaClient } from "../../lib/db/store.js";
-import { followEvents } from "../../lib/events/follow.js";
-import type { DeliveredEvent, EventBus } from "../../lib/events/types.js";
+import type { PrismaClient } from "../../prisma/store.js";
+import { followEvents } from "../../events/follow.js";
+import type { DeliveredEvent, EventBus } from "../../events/types.js";
 import type { Logger } from "../../lib/logger.js";
 import { applicableRules, type RiskRule } from "./rules/index.js";
 

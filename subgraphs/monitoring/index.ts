@@ -1,11 +1,11 @@
 import type { Prisma, RiskAlert, Watchlist } from "../../prisma/generated/client.js";
-import { loadSchemaFile, type BaseContext, type Resolvers, type SubgraphModule } from "../../lib/subgraph.js";
+import { loadSchemaFile, type BaseContext, type Resolvers, type SubgraphModule } from "../../lib/service/subgraph.js";
 import { badInput, hubError } from "../../lib/errors.js";
 import { findCity, requireCity } from "../../lib/cities.js";
 import { requireUscc } from "../../lib/ids/index.js";
-import { checkFirst, decodeCursor, toPage } from "../../lib/pagination.js";
-import type { EventBus } from "../../lib/events/types.js";
-import { startOutboxRelay } from "../../lib/events/relay.js";
+import { checkFirst, decodeCursor, toPage } from "../../lib/service/pagination.js";
+import type { EventBus } from "../../events/types.js";
+import { startOutboxRelay } from "../../events/relay.js";
 import { loadRiskRules } from "./rules/index.js";
 import { startRiskEngine, type Directory } from "./engine.js";
 

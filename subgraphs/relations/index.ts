@@ -1,15 +1,15 @@
 import DataLoader from "dataloader";
 import { GraphQLError } from "graphql";
-import type { BaseContext, Resolvers, SubgraphModule } from "../../lib/subgraph.js";
-import { loadSchemaFile } from "../../lib/subgraph.js";
+import type { BaseContext, Resolvers, SubgraphModule } from "../../lib/service/subgraph.js";
+import { loadSchemaFile } from "../../lib/service/subgraph.js";
 import { hubError, badInput } from "../../lib/errors.js";
 import { requireCity } from "../../lib/cities.js";
-import { DateScalar } from "../../lib/scalars.js";
+import { DateScalar } from "../../lib/service/scalars.js";
 import { checkUscc, requireIdNumber, requireUscc } from "../../lib/ids/index.js";
 import type { GraphNode, GraphStore, PathStep, RelationType } from "../../graph/types.js";
 import { normalizeId } from "../../graph/model.js";
 import { syncFromRelational } from "../../graph/sync.js";
-import type { EventBus } from "../../lib/events/types.js";
+import type { EventBus } from "../../events/types.js";
 import { startListFlagSync } from "./listFlags.js";
 
 /** Relations (关联关系) and related-party risk over the affiliate graph. */

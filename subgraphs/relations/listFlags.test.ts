@@ -1,8 +1,8 @@
 import { describe, expect, it, jest } from "@jest/globals";
 import { randomUUID } from "node:crypto";
 import type { GraphStore } from "../../graph/types.js";
-import { MemoryEventBus } from "../../lib/events/memoryBus.js";
-import type { HubEvent } from "../../lib/events/types.js";
+import { MemoryEventBus } from "../../events/memoryBus.js";
+import type { HubEvent } from "../../events/types.js";
 import { createLogger } from "../../lib/logger.js";
 import { startListFlagSync } from "./listFlags.js";
 
@@ -19,7 +19,7 @@ async function until(cond: () => boolean, what: string): Promise<void> {
   }
 }
 
-// Following again in general: lib/events/follow.test.ts. Here: that the sync follows the bus with that policy.
+// Following again in general: events/follow.test.ts. Here: that the sync follows the bus with that policy.
 describe("risk flags from the lists: following the bus", () => {
   it("starts from the newest event, follows again from the oldest retained one when that position is gone, and stays stopped once stopped", async () => {
     const bus = new MemoryEventBus();

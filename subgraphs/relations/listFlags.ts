@@ -1,8 +1,8 @@
-import { followEvents } from "../../lib/events/follow.js";
-import type { EventBus } from "../../lib/events/types.js";
+import { followEvents } from "../../events/follow.js";
+import type { EventBus } from "../../events/types.js";
 import type { GraphStore } from "../../graph/types.js";
 import type { Logger } from "../../lib/logger.js";
-import { callSubgraph } from "../../lib/subgraphClient.js";
+import { callSubgraph } from "../../lib/service/subgraphClient.js";
 
 /** List types that mark a node for related-party risk (graph/risk.ts gives their severities). */
 const LIST_FLAGS = new Set(["SERIOUS_DISHONESTY", "INDUSTRY_BLACKLIST", "MARKET_BAN", "JUDGMENT_DEFAULTER", "KEY_ATTENTION", "FALSE_LITIGATION"]);

@@ -1,4 +1,4 @@
-import { badInput } from "./errors.js";
+import { badInput } from "../errors.js";
 
 /** Relay-style keyset pagination: the cursor is the last row's sort key, never an offset. */
 export interface Page<T> {

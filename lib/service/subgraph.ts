@@ -6,12 +6,12 @@ import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/dis
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
 import { createHttpService, listen, type RunningService } from "./http.js";
-import { formatErrorFor, hubError } from "./errors.js";
-import { createLogger, type Logger } from "./logger.js";
+import { formatErrorFor, hubError } from "../errors.js";
+import { createLogger, type Logger } from "../logger.js";
 import { enforceRequiresScopes } from "./scopes.js";
-import { IDENTITY_HEADER, verifyIdentity } from "./auth/internalToken.js";
-import type { Identity } from "./auth/identity.js";
-import type { Store } from "./db/store.js";
+import { IDENTITY_HEADER, verifyIdentity } from "../auth/internalToken.js";
+import type { Identity } from "../auth/identity.js";
+import type { Store } from "../../prisma/store.js";
 
 export interface BaseContext {
   store: Store;

@@ -14,7 +14,7 @@ import {
   type NatsConnection,
   type StreamConfig,
 } from "nats";
-import { createLogger } from "../logger.js";
+import { createLogger } from "../lib/logger.js";
 import { Subscription, attachSubscription } from "./delivery.js";
 import { aheadError, EventStreamError, toError } from "./sequence.js";
 import { DEFAULT_RETAIN, type DeliveredEvent, type EventBus, type EventSubscription, type HubEvent } from "./types.js";

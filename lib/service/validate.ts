@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { badInput } from "./errors.js";
+import { badInput } from "../errors.js";
 
 /** Checks an input object at the edge; the first failure becomes a BAD_USER_INPUT naming the field. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, field: string): z.infer<S> {

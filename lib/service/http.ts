@@ -2,7 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { GraphQLError } from "graphql";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
-import type { Logger } from "./logger.js";
+import type { Logger } from "../logger.js";
 
 /** Extra routes a service mounts beside /graphql, /health and /ready. */
 export type Route = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;

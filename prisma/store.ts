@@ -4,7 +4,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import { PrismaClient } from "../../prisma/generated/client.js";
+import { PrismaClient } from "./generated/client.js";
 import { applyMigrations } from "./migrate.js";
 import { StatementCounter, countingFactory } from "./statementCounter.js";
 

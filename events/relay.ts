@@ -1,5 +1,5 @@
-import type { PrismaClient } from "../db/store.js";
-import type { Logger } from "../logger.js";
+import type { PrismaClient } from "../prisma/store.js";
+import type { Logger } from "../lib/logger.js";
 import type { EventBus, HubEvent } from "./types.js";
 
 export type RelayLogger = Pick<Logger, "debug" | "info" | "warn" | "error">;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
-import { checkIdNumber, checkUscc } from "../lib/ids/index.js";
-import { demoGraph } from "./demo.js";
-import { kindsOf } from "./model.js";
+import { checkIdNumber, checkUscc } from "../../lib/ids/index.js";
+import { demoGraph } from "./graph.js";
+import { kindsOf } from "../../graph/model.js";
 
 describe("demoGraph", () => {
   it.each([1, 7, 20260401, 99999])("seed %i: valid, distinct ids; every edge between demo nodes", (seed) => {

@@ -1,8 +1,8 @@
 import { describe, it, expect, afterAll } from "@jest/globals";
-import { openStore, type Store } from "../../lib/db/store.js";
-import { seedListsDemo } from "./demo.js";
-import { loadRules } from "./rules/index.js";
-import { verifyChain } from "./history.js";
+import { openStore, type Store } from "../store.js";
+import { seedListsDemo } from "./lists.js";
+import { loadRules } from "../../subgraphs/lists/rules/index.js";
+import { verifyChain } from "../../subgraphs/lists/history.js";
 
 describe("demo lists", () => {
   let store: Store;

@@ -1,4 +1,4 @@
-import type { Logger } from "../logger.js";
+import type { Logger } from "../lib/logger.js";
 import { EventStreamError } from "./sequence.js";
 import type { DeliveredEvent, EventBus, EventSubscription } from "./types.js";
 

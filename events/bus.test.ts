@@ -6,7 +6,7 @@ import { SeenEvents, dedupeById } from "./dedupe.js";
 import { EventStreamError } from "./sequence.js";
 import { sequenceToStreamId, streamIdToSequence } from "./redisBus.js";
 import { createEventBus, type DeliveredEvent, type EventBus, type EventSubscription, type HubEvent } from "./types.js";
-import { SERVICES, requireServices } from "../../test/services.js";
+import { SERVICES, requireServices } from "../test/services.js";
 
 await requireServices("redis", "nats");
 const REDIS_URL = SERVICES.redis.url;

@@ -1,5 +1,5 @@
 import { GraphQLScalarType, Kind } from "graphql";
-import { badInput } from "./errors.js";
+import { badInput } from "../errors.js";
 
 /** Calendar date `YYYY-MM-DD` (dates in the records carry no time zone). */
 function parseDate(value: unknown): string {

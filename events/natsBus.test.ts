@@ -4,7 +4,7 @@ import { connect, type JetStreamManager, type NatsConnection } from "nats";
 import { createNatsBus, type NatsEventBus } from "./natsBus.js";
 import { EventStreamError } from "./sequence.js";
 import type { DeliveredEvent, EventSubscription, HubEvent } from "./types.js";
-import { SERVICES, requireServices } from "../../test/services.js";
+import { SERVICES, requireServices } from "../test/services.js";
 
 // What the contract suite (bus.test.ts) does not reach: a subscriber slower than its
 // JetStream pulls, consumers reset under it, and a backlog overtaken by retention mid-read.

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
-import { openStore, type Store } from "../db/store.js";
-import { createLogger } from "../logger.js";
+import { openStore, type Store } from "../prisma/store.js";
+import { createLogger } from "../lib/logger.js";
 import { MemoryEventBus } from "./memoryBus.js";
 import { startOutboxRelay, type OutboxRelay } from "./relay.js";
 import type { DeliveredEvent } from "./types.js";
-import { SERVICES, requireServices } from "../../test/services.js";
+import { SERVICES, requireServices } from "../test/services.js";
 
 await requireServices("postgres");
 

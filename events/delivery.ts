@@ -1,4 +1,4 @@
-import { createLogger } from "../logger.js";
+import { createLogger } from "../lib/logger.js";
 import { gapError, parseSequence, toError } from "./sequence.js";
 import type { DeliveredEvent, EventSubscription } from "./types.js";
 

@@ -20,11 +20,11 @@
  * Risk flags: hub person KEY_ATTENTION, K2 LOW_RATING, M SERIOUS_DISHONESTY, C
  * JUDGMENT_DEFAULTER, and K1 LOW_RATING (its own: never counted in its score).
  */
-import { partnerCities, type City } from "../lib/cities.js";
-import { idCheckDigit, orgCodeCheckChar, usccCheckChar } from "../lib/ids/index.js";
-import { Random } from "../prisma/seed/random.js";
-import { seedAnchorDate } from "../prisma/seed/generator.js";
-import type { GraphEdge, GraphNode, GraphStore, RelationType } from "./types.js";
+import { partnerCities, type City } from "../../lib/cities.js";
+import { idCheckDigit, orgCodeCheckChar, usccCheckChar } from "../../lib/ids/index.js";
+import { Random } from "./random.js";
+import { seedAnchorDate } from "./generator.js";
+import type { GraphEdge, GraphNode, GraphStore, RelationType } from "../../graph/types.js";
 
 /** Every "current" demo edge is valid on this date (the seed data's fixed today). */
 export const DEMO_AS_OF = seedAnchorDate();

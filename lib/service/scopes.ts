@@ -1,6 +1,6 @@
 import { defaultFieldResolver, isObjectType, type ConstDirectiveNode, type GraphQLSchema } from "graphql";
-import { hubError } from "./errors.js";
-import type { Identity } from "./auth/identity.js";
+import { hubError } from "../errors.js";
+import type { Identity } from "../auth/identity.js";
 
 /**
  * Enforces our `@requireScopes(scopes: [[...]])` in a subgraph (the JS gateway

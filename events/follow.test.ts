@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from "@jest/globals";
 import { randomUUID } from "node:crypto";
-import { createLogger } from "../logger.js";
+import { createLogger } from "../lib/logger.js";
 import { followEvents, type FollowOptions } from "./follow.js";
 import { MemoryEventBus } from "./memoryBus.js";
 import type { DeliveredEvent, EventBus, EventSubscription, HubEvent } from "./types.js";

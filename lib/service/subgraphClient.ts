@@ -1,5 +1,5 @@
-import { signIdentity, IDENTITY_HEADER } from "./auth/internalToken.js";
-import { parseScopes } from "./auth/identity.js";
+import { signIdentity, IDENTITY_HEADER } from "../auth/internalToken.js";
+import { parseScopes } from "../auth/identity.js";
 
 /**
  * A subgraph asking another subgraph through its federation contract (never its

@@ -6,7 +6,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { SqlDriverAdapterFactory, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { openSchemaEngine, type MigrationList } from "./schemaEngine.js";
 
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const repoRoot = fileURLToPath(new URL("../", import.meta.url));
 export const defaultSchemaPath = join(repoRoot, "prisma", "schema.prisma");
 export const defaultMigrationsDir = join(repoRoot, "prisma", "migrations");
 

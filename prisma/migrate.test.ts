@@ -8,7 +8,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import { applyMigrations, defaultMigrationsDir, generateMigrationSql } from "./migrate.js";
-import { SERVICES, requireServices } from "../../test/services.js";
+import { SERVICES, requireServices } from "../test/services.js";
 
 await requireServices("postgres");
 const ADMIN_URL = SERVICES.postgres.url;

@@ -1,14 +1,14 @@
 import type { HubConfig } from "../lib/config.js";
-import type { BaseContext, SubgraphModule } from "../lib/subgraph.js";
-import { enterpriseSubgraph } from "./enterprise/index.js";
-import { individualSubgraph } from "./individual/index.js";
-import { listsSubgraph } from "./lists/index.js";
-import { enterpriseResponsibleLookup } from "./lists/responsibleLookup.js";
-import type { EventBus } from "../lib/events/types.js";
+import type { BaseContext, SubgraphModule } from "../lib/service/subgraph.js";
+import { enterpriseSubgraph } from "../subgraphs/enterprise/index.js";
+import { individualSubgraph } from "../subgraphs/individual/index.js";
+import { listsSubgraph } from "../subgraphs/lists/index.js";
+import { enterpriseResponsibleLookup } from "../subgraphs/lists/responsibleLookup.js";
+import type { EventBus } from "../events/types.js";
 import type { GraphStore } from "../graph/types.js";
-import { relationsSubgraph } from "./relations/index.js";
-import { monitoringSubgraph } from "./monitoring/index.js";
-import { contractDirectory } from "./monitoring/directory.js";
+import { relationsSubgraph } from "../subgraphs/relations/index.js";
+import { monitoringSubgraph } from "../subgraphs/monitoring/index.js";
+import { contractDirectory } from "../subgraphs/monitoring/directory.js";
 
 /** How subgraphs reach each other's public contracts (never each other's tables). */
 export interface SubgraphLinks {

@@ -1,0 +1,42 @@
+import { join } from "node:path";
+import type { HubConfig } from "../lib/config.js";
+import type { Logger } from "../lib/logger.js";
+import type { StoreLocation } from "../prisma/store.js";
+import type { GraphConfig } from "../graph/index.js";
+import { gatewayLimitsFromConfig, type GatewayLimits } from "../gateway/index.js";
+import { authConfigFromConfig, type AuthConfig } from "../gateway/auth.js";
+
+/** Everything the composition root needs to start the hub, from the config or a test. */
+export interface HubOptions {
+  store: StoreLocation;
+  port: number;
+  host: string;
+  /** Enterprises per city to generate when the store is empty (0 = none). */
+  seedPerCity: number;
+  seed: number;
+  maxPageSize: number;
+  /** Lists expiry sweep period (default hourly). */
+  sweepIntervalSeconds?: number;
+  /** The affiliate graph: Neo4j, or kuzu in a folder (no dir = in memory). */
+  graph?: GraphConfig;
+  graphSyncSeconds?: number;
+  gatewaySecret?: string;
+  auth: AuthConfig;
+  limits: GatewayLimits;
+  /** Event bus settings (NATS, Redis, or in-process) and the per-subscriber queue bound. */
+  events?: { redisUrl?: string; natsUrl?: string; streamName?: string; subjectPrefix?: string; maxQueue: number };
+  introspection?: boolean;
+  logger?: Logger;
+}
+
+export function hubOptionsFromConfig(cfg: HubConfig, store: StoreLocation): HubOptions {
+  return {
+    store, port: cfg.PORT, host: cfg.HOST, seedPerCity: cfg.HUB_SEED_PER_CITY, seed: cfg.HUB_SEED, maxPageSize: cfg.HUB_MAX_PAGE_SIZE, sweepIntervalSeconds: cfg.HUB_SWEEP_INTERVAL_SECONDS,
+    graph: { neo4jUri: cfg.NEO4J_URI, neo4jUser: cfg.NEO4J_USER, neo4jPassword: cfg.NEO4J_PASSWORD, dataDir: join(cfg.HUB_DATA_DIR, "graph") },
+    graphSyncSeconds: cfg.HUB_GRAPH_SYNC_SECONDS,
+    gatewaySecret: cfg.HUB_GATEWAY_SECRET,
+    auth: authConfigFromConfig(cfg), limits: gatewayLimitsFromConfig(cfg), introspection: cfg.HUB_INTROSPECTION,
+    events: { redisUrl: cfg.REDIS_URL, natsUrl: cfg.NATS_URL, maxQueue: cfg.HUB_SUBSCRIBER_QUEUE },
+  };
+}
+

@@ -1,0 +1,85 @@
+import { randomBytes } from "node:crypto";
+import { createLogger } from "../lib/logger.js";
+import { openStore, type Store } from "../prisma/store.js";
+import { seedDemoIfEmpty } from "../prisma/seed/demo.js";
+import { startSubgraph, type RunningSubgraph } from "../lib/service/subgraph.js";
+import type { RunningService } from "../lib/service/http.js";
+import { openGraphStore } from "../graph/index.js";
+import type { GraphStore } from "../graph/types.js";
+import { composeSupergraph } from "../gateway/compose.js";
+import { startGateway } from "../gateway/index.js";
+import { createEventBus } from "../events/index.js";
+import type { EventBus } from "../events/types.js";
+import { subgraphModules } from "./subgraphs.js";
+import type { HubOptions } from "./options.js";
+
+export type { HubOptions } from "./options.js";
+export { hubOptionsFromConfig } from "./options.js";
+
+export interface RunningHub {
+  url: string;
+  store: Store;
+  bus: EventBus;
+  graph: GraphStore;
+  gateway: RunningService;
+  subgraphs: Record<string, RunningSubgraph>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole hub in one process (the default for `npm start` and the tests):
+ * one store, every subgraph on its own free port, and the gateway over them.
+ * Production runs the same pieces as separate processes.
+ */
+export async function startHub(opts: HubOptions): Promise<RunningHub> {
+  const logger = opts.logger ?? createLogger("hub");
+  const store = await openStore(opts.store);
+  const graphStore = await openGraphStore(opts.graph ?? {});
+  const events = opts.events ?? { maxQueue: 1000 };
+  const bus = await createEventBus({ redisUrl: events.redisUrl, natsUrl: events.natsUrl, streamName: events.streamName, subjectPrefix: events.subjectPrefix });
+  const started: RunningSubgraph[] = [];
+  try {
+    await seedDemoIfEmpty(store, graphStore, { perCity: opts.seedPerCity, seed: opts.seed }, logger);
+    // Shared with subgraphs run elsewhere (and benchmarks) when configured; private to this process otherwise.
+    const gatewaySecret = opts.gatewaySecret ?? randomBytes(32).toString("base64url");
+    const subgraphs: Record<string, RunningSubgraph> = {};
+    const modules = subgraphModules(
+      { HUB_MAX_PAGE_SIZE: opts.maxPageSize, HUB_SWEEP_INTERVAL_SECONDS: opts.sweepIntervalSeconds ?? 3600, HUB_GRAPH_SYNC_SECONDS: opts.graphSyncSeconds ?? 60 },
+      { gatewaySecret, enterpriseUrl: () => subgraphs.enterprise?.url, listsUrl: () => subgraphs.lists?.url, relationsUrl: () => subgraphs.relations?.url, bus, graph: graphStore },
+    );
+    for (const [name, mod] of Object.entries(modules)) {
+      subgraphs[name] = await startSubgraph(mod, { store, port: 0, host: "127.0.0.1", gatewaySecret, logger: logger.child({ subgraph: name }) });
+      started.push(subgraphs[name]);
+    }
+    const supergraphSdl = composeSupergraph(
+      Object.entries(modules).map(([name, mod]) => ({ name, url: subgraphs[name].url, typeDefs: mod.typeDefs })),
+    );
+    const gateway = await startGateway({
+      source: { kind: "sdl", supergraphSdl }, port: opts.port, host: opts.host, gatewaySecret, auth: opts.auth, limits: opts.limits, events: { bus, maxQueue: events.maxQueue }, introspection: opts.introspection, logger: logger.child({ service: "gateway" }),
+    });
+    return {
+      url: gateway.url,
+      store,
+      bus,
+      graph: graphStore,
+      gateway,
+      subgraphs,
+      async close() {
+        // Background work first: it calls other subgraphs, which must still answer meanwhile.
+        await Promise.all(Object.values(subgraphs).map((s) => s.stopBackground()));
+        await gateway.close();
+        for (const s of Object.values(subgraphs)) await s.close();
+        await bus.close();
+        await graphStore.close();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await Promise.all(started.map((s) => s.stopBackground()));
+    for (const s of started) await s.close();
+    await bus.close();
+    await graphStore.close();
+    await store.close();
+    throw err;
+  }
+}
