@@ -5,7 +5,8 @@ import { connect, type NatsConnection } from "nats";
 import { SeenEvents, dedupeById } from "./dedupe.js";
 import { EventStreamError } from "./sequence.js";
 import { sequenceToStreamId, streamIdToSequence } from "./redisBus.js";
-import { createEventBus, type DeliveredEvent, type EventBus, type EventSubscription, type HubEvent } from "./types.js";
+import type { DeliveredEvent, EventBus, EventSubscription, HubEvent } from "./types.js";
+import { createEventBus } from "./index.js";
 import { SERVICES, requireServices } from "../test/services.js";
 
 await requireServices("redis", "nats");

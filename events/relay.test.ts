@@ -31,11 +31,19 @@ async function drain(bus: MemoryEventBus): Promise<DeliveredEvent[]> {
   return got;
 }
 
+describe("outbox declarations", () => {
+  it("take only a plain schema.table name, since it goes into SQL text", () => {
+    for (const table of ["lists.outbox; DROP TABLE lists.list_entry", "outbox", "lists.\"outbox\"", "Lists.Outbox"]) {
+      expect(() => startOutboxRelay({ prisma: {} as Store["prisma"], bus: new MemoryEventBus(), outbox: { table, stream: "lists" }, logger, pollMs: 0 })).toThrow(/not a schema\.table name/);
+    }
+  });
+});
+
 describe("outbox relay (embedded PGlite, memory bus)", () => {
   let store: Store;
   const relays: OutboxRelay[] = [];
   const relay = (bus: MemoryEventBus, extra: { pollMs?: number; batch?: number; holeGraceMs?: number } = {}) => {
-    const r = startOutboxRelay({ prisma: store.prisma, bus, table: "lists.outbox", stream: "lists", logger, pollMs: 0, ...extra });
+    const r = startOutboxRelay({ prisma: store.prisma, bus, outbox: { table: "lists.outbox", stream: "lists" }, logger, pollMs: 0, ...extra });
     relays.push(r);
     return r;
   };
@@ -182,7 +190,7 @@ describe("outbox relay (PostgreSQL, concurrent transactions)", () => {
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   it("does not pass an id whose transaction is still open; publishes in id order once it commits", async () => {
-    const r = startOutboxRelay({ prisma: store.prisma, bus, table: "lists.outbox", stream: "lists", logger, pollMs: 0, holeGraceMs: 60_000 });
+    const r = startOutboxRelay({ prisma: store.prisma, bus, outbox: { table: "lists.outbox", stream: "lists" }, logger, pollMs: 0, holeGraceMs: 60_000 });
     relays.push(r);
     const first = await store.prisma.listOutbox.create({ data: row(1) });
     expect(await r.runOnce()).toBe(1);
@@ -201,7 +209,7 @@ describe("outbox relay (PostgreSQL, concurrent transactions)", () => {
   });
 
   it("skips an id whose transaction rolled back as soon as that transaction is over", async () => {
-    const r = startOutboxRelay({ prisma: store.prisma, bus, table: "lists.outbox", stream: "lists", logger, pollMs: 0, holeGraceMs: 60_000 });
+    const r = startOutboxRelay({ prisma: store.prisma, bus, outbox: { table: "lists.outbox", stream: "lists" }, logger, pollMs: 0, holeGraceMs: 60_000 });
     relays.push(r);
     await r.runOnce();
     const base = Number(await bus.latestSequence());
@@ -232,7 +240,7 @@ describe("outbox relay (PostgreSQL, concurrent transactions)", () => {
   });
 
   it("after the grace period, passes a long transaction's id and publishes its row late rather than never", async () => {
-    const r = startOutboxRelay({ prisma: store.prisma, bus, table: "lists.outbox", stream: "lists", logger, pollMs: 0, holeGraceMs: 300 });
+    const r = startOutboxRelay({ prisma: store.prisma, bus, outbox: { table: "lists.outbox", stream: "lists" }, logger, pollMs: 0, holeGraceMs: 300 });
     relays.push(r);
     await r.runOnce();
     const base = Number(await bus.latestSequence());

@@ -7,9 +7,8 @@ export type RelayLogger = Pick<Logger, "debug" | "info" | "warn" | "error">;
 export interface OutboxRelayOptions {
   prisma: PrismaClient;
   bus: EventBus;
-  table: OutboxTable;
-  /** HubEvent.stream of the relayed events. */
-  stream: string;
+  /** The producing subgraph's outbox: its table and the stream its events go out on. */
+  outbox: OutboxDeclaration;
   /** Pause between two polls; default 50 ms (commit-to-subscriber latency; LISTEN/NOTIFY would spare the polling). 0: no polling of its own, only `runOnce()`. */
   pollMs?: number;
   /** Outbox rows read (and published) at once; default 500. */
@@ -29,18 +28,29 @@ export interface OutboxRelay {
   runOnce(): Promise<number>;
 }
 
-/*
- * Fixed SQL (the table name is not interpolated: `table` is checked against this list).
- * Casts make the parameter types explicit whatever the driver adapter sends.
+/**
+ * What a subgraph that emits events declares: its outbox table (`schema.table`, with the
+ * columns every outbox has: id, event_id, type, entry_id, city_code, payload, occurred_at)
+ * and the `HubEvent.stream` its events are published under.
  */
-const OUTBOX_TABLES = ["lists.outbox", "monitoring.outbox"] as const;
-/** The outbox tables the relay knows (each subgraph with events has one, same columns). */
-export type OutboxTable = (typeof OUTBOX_TABLES)[number];
-const READ_AFTER = Object.fromEntries(OUTBOX_TABLES.map((t) => [t,
-  `SELECT id, event_id, type, entry_id, city_code, payload, occurred_at FROM ${t} WHERE id > $1::bigint ORDER BY id LIMIT $2::int`])) as Record<OutboxTable, string>;
-const MAX_ID = Object.fromEntries(OUTBOX_TABLES.map((t) => [t, `SELECT max(id)::text AS max FROM ${t}`])) as Record<OutboxTable, string>;
-const READ_RANGE = Object.fromEntries(OUTBOX_TABLES.map((t) => [t,
-  `SELECT id, event_id, type, entry_id, city_code, payload, occurred_at FROM ${t} WHERE id >= $1::bigint AND id <= $2::bigint ORDER BY id`])) as Record<OutboxTable, string>;
+export interface OutboxDeclaration {
+  table: string;
+  stream: string;
+}
+
+/** A table name goes into SQL text (it cannot be a parameter): only plain `schema.table` identifiers pass. */
+const TABLE_NAME = /^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/;
+
+/** The relay's statements for one outbox table; casts make the parameter types explicit whatever the driver adapter sends. */
+function outboxSql(table: string) {
+  if (!TABLE_NAME.test(table)) throw new Error(`outbox relay: '${table}' is not a schema.table name`);
+  const columns = "id, event_id, type, entry_id, city_code, payload, occurred_at";
+  return {
+    readAfter: `SELECT ${columns} FROM ${table} WHERE id > $1::bigint ORDER BY id LIMIT $2::int`,
+    readRange: `SELECT ${columns} FROM ${table} WHERE id >= $1::bigint AND id <= $2::bigint ORDER BY id`,
+    maxId: `SELECT max(id)::text AS max FROM ${table}`,
+  };
+}
 
 /** PostgreSQL's list of transactions in progress now ("xmin:xmax:xip,..."). */
 const SNAPSHOT = "SELECT pg_current_snapshot()::text AS snapshot";
@@ -125,6 +135,7 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
 class Relay implements OutboxRelay {
   private readonly readAfter: string;
   private readonly readRange: string;
+  private readonly maxId: string;
   private readonly pollMs: number;
   private readonly batch: number;
   private readonly holeGraceMs: number;
@@ -142,11 +153,10 @@ class Relay implements OutboxRelay {
   private lastErrorLog = 0;
 
   constructor(private readonly opts: OutboxRelayOptions) {
-    const readAfter = READ_AFTER[opts.table];
-    const readRange = READ_RANGE[opts.table];
-    if (!readAfter || !readRange) throw new Error(`outbox relay: unknown table ${String(opts.table)}`);
-    this.readAfter = readAfter;
-    this.readRange = readRange;
+    const sql = outboxSql(opts.outbox.table);
+    this.readAfter = sql.readAfter;
+    this.readRange = sql.readRange;
+    this.maxId = sql.maxId;
     this.pollMs = opts.pollMs ?? 50;
     this.batch = opts.batch ?? 500;
     this.holeGraceMs = opts.holeGraceMs ?? 5000;
@@ -183,7 +193,7 @@ class Relay implements OutboxRelay {
           const now = Date.now();
           if (now - this.lastErrorLog >= 10_000) {
             this.lastErrorLog = now;
-            this.log.error({ err, table: this.opts.table, failures: this.failures }, "outbox relay pass failed; retrying");
+            this.log.error({ err, table: this.opts.outbox.table, failures: this.failures }, "outbox relay pass failed; retrying");
           }
           this.schedule(Math.min(this.pollMs * 2 ** Math.min(this.failures, 6), 30_000));
         },
@@ -195,15 +205,15 @@ class Relay implements OutboxRelay {
   private async pass(): Promise<number> {
     if (this.stopped) return 0;
     if (this.position === null) {
-      const last = await this.opts.bus.lastEventOf(this.opts.stream);
+      const last = await this.opts.bus.lastEventOf(this.opts.outbox.stream);
       this.position = last?.outboxId ? BigInt(last.outboxId) : 0n;
       // A bus position past this table's last row came from another database on the same stream: start over (consumers dedupe by event id).
-      const [{ max }] = await this.opts.prisma.$queryRawUnsafe<Array<{ max: bigint | number | string | null }>>(MAX_ID[this.opts.table]);
+      const [{ max }] = await this.opts.prisma.$queryRawUnsafe<Array<{ max: bigint | number | string | null }>>(this.maxId);
       if (this.position > BigInt(max ?? 0)) {
-        this.log.warn({ table: this.opts.table, busPosition: this.position.toString(), tableMax: String(max ?? 0) }, "outbox relay: the bus is ahead of this outbox; relaying it from the start");
+        this.log.warn({ table: this.opts.outbox.table, busPosition: this.position.toString(), tableMax: String(max ?? 0) }, "outbox relay: the bus is ahead of this outbox; relaying it from the start");
         this.position = 0n;
       }
-      this.log.info({ table: this.opts.table, after: this.position.toString(), bus: this.opts.bus.kind }, "outbox relay: continuing after the last relayed row");
+      this.log.info({ table: this.opts.outbox.table, after: this.position.toString(), bus: this.opts.bus.kind }, "outbox relay: continuing after the last relayed row");
     }
     let published = await this.relayLate();
     await this.settleHole();
@@ -229,7 +239,7 @@ class Relay implements OutboxRelay {
       if (id > expect) {
         const lo = expect;
         const hi = id - 1n;
-        const range = { table: this.opts.table, from: lo.toString(), to: hi.toString() };
+        const range = { table: this.opts.outbox.table, from: lo.toString(), to: hi.toString() };
         const prev = this.hole;
         if (prev && lo >= prev.lo && hi <= prev.hi) {
           prev.lo = lo; // the same hole, perhaps partly filled since
@@ -277,7 +287,7 @@ class Relay implements OutboxRelay {
       const [row] = await this.opts.prisma.$queryRawUnsafe<{ running: number | bigint }[]>(STILL_RUNNING, hole.witness);
       if (Number(row.running) === 0) hole.settled = true;
     } catch (err) {
-      this.log.debug({ err, table: this.opts.table }, "outbox relay: cannot check open transactions; relying on the grace period");
+      this.log.debug({ err, table: this.opts.outbox.table }, "outbox relay: cannot check open transactions; relying on the grace period");
     }
   }
 
@@ -292,7 +302,7 @@ class Relay implements OutboxRelay {
         (r) => !h.relayed.has(BigInt(r.id)),
       );
       if (rows.length === 0) continue;
-      this.log.warn({ table: this.opts.table, ids: rows.map((r) => String(r.id)) }, "outbox relay: relaying rows committed after their ids were skipped (out of id order)");
+      this.log.warn({ table: this.opts.outbox.table, ids: rows.map((r) => String(r.id)) }, "outbox relay: relaying rows committed after their ids were skipped (out of id order)");
       await this.opts.bus.publish(rows.map((r) => this.toEvent(r)));
       for (const r of rows) h.relayed.add(BigInt(r.id));
       published += rows.length;
@@ -303,7 +313,7 @@ class Relay implements OutboxRelay {
   private toEvent(r: OutboxRow): HubEvent {
     return {
       id: String(r.event_id),
-      stream: this.opts.stream,
+      stream: this.opts.outbox.stream,
       type: r.type,
       entityId: String(r.entry_id),
       city: String(r.city_code).trim(),

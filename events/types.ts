@@ -100,20 +100,3 @@ export interface EventBusConfig {
 }
 
 export const DEFAULT_RETAIN = 100_000;
-
-/**
- * NATS wins over Redis if both are configured; in-process memory otherwise. Fails (rejects)
- * when the configured server cannot be reached within `connectTimeoutMs`.
- */
-export async function createEventBus(cfg: EventBusConfig): Promise<EventBus> {
-  if (cfg.natsUrl) {
-    const { createNatsBus } = await import("./natsBus.js");
-    return createNatsBus({ ...cfg, natsUrl: cfg.natsUrl });
-  }
-  if (cfg.redisUrl) {
-    const { createRedisBus } = await import("./redisBus.js");
-    return createRedisBus({ ...cfg, redisUrl: cfg.redisUrl });
-  }
-  const { MemoryEventBus } = await import("./memoryBus.js");
-  return new MemoryEventBus({ retain: cfg.retain });
-}

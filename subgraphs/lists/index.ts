@@ -38,7 +38,7 @@ export function listsSubgraph(opts: ListsOptions): SubgraphModule<ListsContext> 
       void sweep();
       const timer = setInterval(sweep, opts.sweepIntervalSeconds * 1000);
       timer.unref();
-      const relay = opts.bus ? startOutboxRelay({ prisma: store.jobs, bus: opts.bus, table: "lists.outbox", stream: "lists", logger }) : undefined;
+      const relay = opts.bus ? startOutboxRelay({ prisma: store.jobs, bus: opts.bus, outbox: { table: "lists.outbox", stream: "lists" }, logger }) : undefined;
       return async () => {
         clearInterval(timer);
         await relay?.stop();

@@ -101,7 +101,7 @@ export function monitoringSubgraph(opts: MonitoringOptions): SubgraphModule<Moni
     background: (store, logger) => {
       if (!opts.bus || !opts.directory) return () => undefined;
       const stopEngine = startRiskEngine({ prisma: store.jobs, bus: opts.bus, rules, directory: opts.directory, logger });
-      const relay = startOutboxRelay({ prisma: store.jobs, bus: opts.bus, table: "monitoring.outbox", stream: "monitoring", logger });
+      const relay = startOutboxRelay({ prisma: store.jobs, bus: opts.bus, outbox: { table: "monitoring.outbox", stream: "monitoring" }, logger });
       return async () => {
         await stopEngine();
         await relay.stop();
