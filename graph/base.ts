@@ -6,6 +6,7 @@
  * covers all the logic the Neo4j backend uses.
  */
 import { badInput } from "../lib/errors.js";
+import { today } from "../lib/dates.js";
 import { assembleClusters } from "./components.js";
 import { CLEAR_QUERIES, COUNT_QUERIES, getEdgesQuery, getNodesQuery, removeEdgesQuery, selections, type EdgeSelection } from "./cypher.js";
 import { CONTROL_RELATIONS, NODE_KINDS, RELATION_TYPES, idOf, keyOf, kindsOf, normalizeId } from "./model.js";
@@ -17,7 +18,7 @@ import type {
   RelatedPartyRisk, RelationType, SubjectId,
 } from "./types.js";
 import {
-  checkEdge, checkEndpoints, checkNode, requireDate, requireFraction, requireInt, requireTypes, showId, todayIso,
+  checkEdge, checkEndpoints, checkNode, requireDate, requireFraction, requireInt, requireTypes, showId,
 } from "./validate.js";
 
 export type Row = Record<string, unknown>;
@@ -293,15 +294,15 @@ export abstract class CypherGraphStore implements GraphStore {
     return riskFrom(paths.filter((p) => end(p).id !== s.id));
   }
 
-  async clusters(opts: { cityCode?: string; minSize: number; first?: number; asOf?: string }): Promise<Cluster[]> {
+  async clusters(opts: { cities?: readonly string[]; minSize: number; first?: number; asOf?: string }): Promise<Cluster[]> {
     const minSize = requireInt(opts.minSize, "minSize", 1, 1_000_000);
     const firstN = opts.first === undefined ? undefined : requireInt(opts.first, "first", 0, 10_000);
-    const asOf = requireDate(opts.asOf ?? todayIso(), "asOf");
-    if (opts.cityCode !== undefined && !/^\d{6}$/.test(opts.cityCode)) {
-      throw badInput("cityCode", "format", `must be a six-digit GB/T 2260 code, got '${opts.cityCode}'`);
+    const asOf = requireDate(opts.asOf ?? today(), "asOf");
+    for (const c of opts.cities ?? []) {
+      if (!/^\d{6}$/.test(c)) throw badInput("cities", "format", `must be six-digit GB/T 2260 codes, got '${c}'`);
     }
     await this.init();
     const groups = await this.enterpriseGroups(asOf);
-    return assembleClusters(groups, { cityCode: opts.cityCode, minSize, first: firstN }, (ids) => this.getNodes(ids));
+    return assembleClusters(groups, { cities: opts.cities, minSize, first: firstN }, (ids) => this.getNodes(ids));
   }
 }

@@ -30,7 +30,7 @@ describe("assembleClusters", () => {
     expect((await assembleClusters(groups, { minSize: 2, first: 1 }, load)).map((c) => c.id)).toEqual(["CL:a"]);
   });
   it("keeps a cluster with a member in the city, listing all its members", async () => {
-    const got = await assembleClusters(groups, { minSize: 1, cityCode: "1" }, load);
+    const got = await assembleClusters(groups, { minSize: 1, cities: ["1"] }, load);
     expect(got.map((c) => [c.id, c.members.map((m) => m.id)])).toEqual([["CL:a", ["a", "b", "c"]], ["CL:f", ["f"]]]);
   });
 });

@@ -50,7 +50,8 @@ export function unionFind(nodes: Iterable<SubjectId>, edges: Iterable<readonly [
 }
 
 export interface ClusterQuery {
-  cityCode?: string;
+  /** Partner cities (GB/T 2260): a cluster is kept when one of its members is registered in any of them. */
+  cities?: readonly string[];
   minSize: number;
   first?: number;
 }
@@ -59,8 +60,8 @@ export interface ClusterQuery {
  * @param groups enterprise ids per component (people already left out)
  * @param load the stored nodes for a set of enterprise ids
  *
- * A cluster is kept when it has at least `minSize` enterprises and, with `cityCode`, at
- * least one of them is registered in that city (the other members stay listed: a group
+ * A cluster is kept when it has at least `minSize` enterprises and, with `cities`, at
+ * least one of them is registered in one of those cities (the other members stay listed: a group
  * that crosses cities is the point). Ordered by size, then id; id = "CL:" + smallest USCC.
  */
 export async function assembleClusters(
@@ -80,7 +81,7 @@ export async function assembleClusters(
     const nodes = await load(slice.flat());
     for (const ids of slice) {
       const members = ids.map((id) => nodes.get(id)).filter((n): n is GraphNode => n !== undefined);
-      if (q.cityCode !== undefined && !members.some((m) => m.cityCode === q.cityCode)) continue;
+      if (q.cities?.length && !members.some((m) => m.cityCode !== null && q.cities!.includes(m.cityCode))) continue;
       out.push({ id: `CL:${ids[0]}`, size: members.length, members });
       if (out.length >= limit) break;
     }

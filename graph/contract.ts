@@ -236,8 +236,8 @@ export function runGraphContract(name: string, open: () => Promise<GraphStore>):
       });
 
       it("filters by city (a member registered there), ignores supply chains and public bodies as ties", async () => {
-        expect((await store.clusters({ minSize: 3, cityCode: R.cities[3], asOf })).map((c) => c.members.map((m) => m.id))).toEqual([[R.chain.a, R.chain.b, R.chain.c].sort()]);
-        expect((await store.clusters({ minSize: 3, cityCode: R.cities[2], asOf })).map((c) => c.size)).toEqual([5]);
+        expect((await store.clusters({ minSize: 3, cities: [R.cities[3]], asOf })).map((c) => c.members.map((m) => m.id))).toEqual([[R.chain.a, R.chain.b, R.chain.c].sort()]);
+        expect((await store.clusters({ minSize: 3, cities: [R.cities[2]], asOf })).map((c) => c.size)).toEqual([5]);
         const singles = await store.clusters({ minSize: 1, asOf });
         const sizeOf = (id: string) => singles.find((c) => c.members.some((m) => m.id === id))?.size;
         expect([sizeOf(R.state.n), sizeOf(R.state.o), sizeOf(R.supply.l), sizeOf(R.supply.m)]).toEqual([1, 1, 1, 1]);

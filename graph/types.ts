@@ -132,5 +132,5 @@ export interface GraphStore {
    * Weakly connected groups of enterprises tied by common people or holdings, largest first.
    * `asOf` (added) defaults to today (UTC); see components.ts for what counts as a tie.
    */
-  clusters(opts: { cityCode?: string; minSize: number; first?: number; asOf?: string }): Promise<Cluster[]>;
+  clusters(opts: { cities?: readonly string[]; minSize: number; first?: number; asOf?: string }): Promise<Cluster[]>;
 }

@@ -92,8 +92,3 @@ export function checkEndpoints(type: RelationType, fromKind: NodeKind, toKind: N
     throw badInput("edge", "endpoints", `${type} cannot join ${fromKind}→${toKind} (allowed: ${allowed})`);
   }
 }
-
-/** Today as YYYY-MM-DD (UTC): the default `asOf` where one is optional. */
-export function todayIso(now: Date = new Date()): string {
-  return now.toISOString().slice(0, 10);
-}

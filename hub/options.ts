@@ -4,7 +4,7 @@ import type { Logger } from "../lib/logger.js";
 import type { StoreLocation } from "../prisma/store.js";
 import type { GraphConfig } from "../graph/index.js";
 import { gatewayLimitsFromConfig, type GatewayLimits } from "../gateway/index.js";
-import { authConfigFromConfig, type AuthConfig } from "../gateway/auth.js";
+import { authConfigFromConfig, type AuthConfig } from "../gateway/index.js";
 
 /** Everything the composition root needs to start the hub, from the config or a test. */
 export interface HubOptions {

@@ -48,14 +48,14 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       { gatewaySecret, enterpriseUrl: () => subgraphs.enterprise?.url, listsUrl: () => subgraphs.lists?.url, relationsUrl: () => subgraphs.relations?.url, bus, graph: graphStore },
     );
     for (const [name, mod] of Object.entries(modules)) {
-      subgraphs[name] = await startSubgraph(mod, { store, port: 0, host: "127.0.0.1", gatewaySecret, logger: logger.child({ subgraph: name }) });
+      subgraphs[name] = await startSubgraph(mod, { store, port: 0, host: "127.0.0.1", gatewaySecret, bus, logger: logger.child({ subgraph: name }) });
       started.push(subgraphs[name]);
     }
     const supergraphSdl = composeSupergraph(
       Object.entries(modules).map(([name, mod]) => ({ name, url: subgraphs[name].url, typeDefs: mod.typeDefs })),
     );
     const gateway = await startGateway({
-      source: { kind: "sdl", supergraphSdl }, port: opts.port, host: opts.host, gatewaySecret, auth: opts.auth, limits: opts.limits, events: { bus, maxQueue: events.maxQueue }, introspection: opts.introspection, logger: logger.child({ service: "gateway" }),
+      source: { kind: "sdl", supergraphSdl }, port: opts.port, host: opts.host, gatewaySecret, auth: opts.auth, limits: opts.limits, events: { bus, maxQueue: events.maxQueue, streams: Object.values(modules).flatMap((m) => m.events?.streams ?? []) }, introspection: opts.introspection, logger: logger.child({ service: "gateway" }),
     });
     return {
       url: gateway.url,

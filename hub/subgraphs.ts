@@ -3,12 +3,10 @@ import type { BaseContext, SubgraphModule } from "../lib/service/subgraph.js";
 import { enterpriseSubgraph } from "../subgraphs/enterprise/index.js";
 import { individualSubgraph } from "../subgraphs/individual/index.js";
 import { listsSubgraph } from "../subgraphs/lists/index.js";
-import { enterpriseResponsibleLookup } from "../subgraphs/lists/responsibleLookup.js";
 import type { EventBus } from "../events/types.js";
 import type { GraphStore } from "../graph/types.js";
 import { relationsSubgraph } from "../subgraphs/relations/index.js";
 import { monitoringSubgraph } from "../subgraphs/monitoring/index.js";
-import { contractDirectory } from "../subgraphs/monitoring/directory.js";
 
 /** How subgraphs reach each other's public contracts (never each other's tables). */
 export interface SubgraphLinks {
@@ -35,13 +33,12 @@ export function subgraphModules(cfg: Cfg, links?: SubgraphLinks): Record<string,
     lists: listsSubgraph({
       maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
       sweepIntervalSeconds: cfg.HUB_SWEEP_INTERVAL_SECONDS,
-      lookupResponsible: links ? enterpriseResponsibleLookup(links.enterpriseUrl, links.gatewaySecret) : undefined,
-      bus: links?.bus,
+      enterprise: links ? { url: links.enterpriseUrl, secret: links.gatewaySecret } : undefined,
     }),
     monitoring: monitoringSubgraph({
       maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
       bus: links?.bus,
-      directory: links?.listsUrl ? contractDirectory({ enterprise: links.enterpriseUrl, lists: links.listsUrl, relations: links.relationsUrl ?? (() => undefined) }, links.gatewaySecret) : undefined,
+      contracts: links?.listsUrl ? { enterprise: links.enterpriseUrl, lists: links.listsUrl, relations: links.relationsUrl ?? (() => undefined), secret: links.gatewaySecret } : undefined,
     }),
     ...(links?.graph ? { relations: relationsSubgraph({
       store: links.graph, syncIntervalSeconds: cfg.HUB_GRAPH_SYNC_SECONDS,

@@ -32,3 +32,11 @@ export function requireCity(code: string, field = "cityCode"): City {
   }
   return city;
 }
+
+/**
+ * The city as the API shows it (`City`): a partner city from the registry, or, for a code
+ * a record carries from before a city joined, the code itself as its name.
+ */
+export function cityOf(code: string): Pick<City, "code" | "name" | "province"> {
+  return byCode.get(code) ?? { code, name: code, province: "" };
+}

@@ -2,8 +2,7 @@
 // composed ahead of time, or over subgraphs running elsewhere (HUB_SUBGRAPHS=name=url,...).
 import { loadConfig } from "../lib/config.js";
 import { createLogger } from "../lib/logger.js";
-import { startGateway, parseSubgraphList, gatewayLimitsFromConfig, type SupergraphSource } from "../gateway/index.js";
-import { authConfigFromConfig } from "../gateway/auth.js";
+import { startGateway, parseSubgraphList, gatewayLimitsFromConfig, authConfigFromConfig, type SupergraphSource } from "../gateway/index.js";
 import { onShutdown } from "./shutdown.js";
 
 const cfg = loadConfig();

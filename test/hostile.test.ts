@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll, afterEach } from "@jest/globals";
-import { recognize } from "../subgraphs/lists/recognition.js";
+import { recognize } from "../subgraphs/lists/domain/recognition.js";
 import { loadRules } from "../subgraphs/lists/rules/index.js";
 import { createHash } from "node:crypto";
 import { SignJWT } from "jose";

@@ -67,14 +67,18 @@ describe.each(STORES)("the hub on %s", (kind) => {
   it("filters by city, status and part of the name", async () => {
     let total = 0;
     for (const code of ["150100", "610600", "610800", "620100", "620800", "640100"]) {
-      const r = await hub.query<EnterprisePage>(PAGE, { filter: { cityCode: code }, first: 100 });
+      const r = await hub.query<EnterprisePage>(PAGE, { filter: { cities: [code] }, first: 100 });
       expect(r.data!.enterprises.edges.length).toBeGreaterThan(0);
       for (const e of r.data!.enterprises.edges) expect(e.node.registeredCity.code).toBe(code);
       total += r.data!.enterprises.edges.length;
     }
     expect(total).toBe(150);
+    // The deprecated single-city filter still answers the same.
     const byCity = await hub.query<EnterprisePage>(PAGE, { filter: { cityCode: "620100" }, first: 100 });
     for (const e of byCity.data!.enterprises.edges) expect(e.node.registeredCity).toEqual({ code: "620100", name: "兰州市" });
+    const two = await hub.query<EnterprisePage>(PAGE, { filter: { cities: ["620100", "640100"] }, first: 100 });
+    expect(new Set(two.data!.enterprises.edges.map((e) => e.node.registeredCity.code))).toEqual(new Set(["620100", "640100"]));
+    expect(two.data!.enterprises.edges).toHaveLength(byCity.data!.enterprises.edges.length + (await hub.query<EnterprisePage>(PAGE, { filter: { cities: ["640100"] }, first: 100 })).data!.enterprises.edges.length);
 
     const active = await hub.query<EnterprisePage>(PAGE, { filter: { status: "ACTIVE" }, first: 100 });
     expect(active.data!.enterprises.edges.length).toBeGreaterThan(0);
@@ -139,6 +143,7 @@ describe.each(STORES)("the hub on %s", (kind) => {
     ["an invalid USCC check character", `{ enterprise(uscc: "91110000600037341N") { name } }`, "check character expected 'L', got 'N'"],
     ["a USCC with forbidden letters", `{ enterprise(uscc: "9111000060003IOZSV") { name } }`, "not allowed"],
     ["an unknown city", `{ enterprises(filter: { cityCode: "110000" }) { edges { cursor } } }`, "not a partner city"],
+    ["an unknown city in cities", `{ enterprises(filter: { cities: ["610800", "110000"] }) { edges { cursor } } }`, "not a partner city"],
     ["a page over the cap", `{ enterprises(first: 1000) { edges { cursor } } }`, "between 1 and 100"],
     ["a forged cursor", `{ enterprises(after: "bm90LWEtdXNjYw") { edges { cursor } } }`, "not a cursor"],
     ["an ID number with a wrong check digit", `{ individual(idNumber: "36042619910102009X", purpose: "贷款审批") { name } }`, "check digit expected"],

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from "@jest/globals";
 import { startTestHub, type TestHub, type TokenClaims } from "./support.js";
-import { expireDue } from "../subgraphs/lists/transitions.js";
+import { expireDue } from "../subgraphs/lists/domain/transitions.js";
 import { usccCheckChar } from "../lib/ids/index.js";
 import { requireServices } from "./services.js";
 

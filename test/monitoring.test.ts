@@ -92,11 +92,11 @@ describe("risk warning and watchlists", () => {
   });
 
   it("raises each alert once however often its event is delivered", async () => {
-    const { raise, evaluate } = await import("../subgraphs/monitoring/engine.js");
+    const { raise, evaluate } = await import("../subgraphs/monitoring/domain/engine.js");
     const { loadRiskRules } = await import("../subgraphs/monitoring/rules/index.js");
     const uscc = anchors[3];
     const event = { id: "11111111-2222-4333-8444-555555555555", sequence: "1", stream: "lists", type: "ListEntryChanged", entityId: "1", city: "610800", occurredAt: new Date().toISOString(),
-      payload: { to: "RECOGNISED", subject: uscc, subjectKind: "ENTERPRISE", listType: "MARKET_BAN" } };
+      payload: { id: 1, from: null, to: "RECOGNISED", subject: uscc, subjectKind: "ENTERPRISE", listType: "MARKET_BAN" } };
     const dir = { enterprise: async () => ({ cityCode: "610800", industryCode: "B0610", penaltyDates: [] }), listedCities: async () => [], affiliatedEnterprises: async () => [] };
     const alerts = await evaluate(loadRiskRules(), event, dir);
     expect(alerts.map((a) => a.rule.id)).toEqual(["NEW_BLACKLIST_ENTRY"]);

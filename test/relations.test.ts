@@ -39,19 +39,47 @@ describe("the affiliate graph through the gateway", () => {
   });
 
   it("lists a synced enterprise's affiliates with federated fields, people masked", async () => {
-    const r = await hub.query<{ enterprise: { name: string; affiliates: { totalCount: number; edges: Array<{ kind: string; distance: number; subject: Record<string, unknown> | null; path: Array<{ type: string }> }> } } }>(
-      `query($u: ID!) { enterprise(uscc: $u) { name affiliates(depth: 2, asOf: "2026-11-01") { totalCount edges { kind distance riskFlags
+    type Node = { kind: string; distance: number; subject: Record<string, unknown> | null; path: Array<{ type: string }> };
+    const r = await hub.query<{ enterprise: { name: string; affiliates: { totalCount: number; edges: Array<{ cursor: string; node: Node }> } } }>(
+      `query($u: ID!) { enterprise(uscc: $u) { name affiliates(depth: 2, asOf: "2026-11-01") { totalCount edges { cursor node { kind distance riskFlags
         subject { __typename ... on Enterprise { uscc name } ... on Individual { idNumber name } ... on PublicBody { name } }
-        path { type from { __typename } to { __typename } } } } } }`, { u: anchors[1] }, { as: GRAPH });
+        path { type from { __typename } to { __typename } } } } } } }`, { u: anchors[1] }, { as: GRAPH });
     expect(r.errors).toBeUndefined();
     const aff = r.data!.enterprise.affiliates;
     expect(aff.totalCount).toBeGreaterThanOrEqual(2);
-    const people = aff.edges.filter((e) => e.kind === "PERSON" && e.subject);
+    const nodes = aff.edges.map((e) => e.node);
+    const people = nodes.filter((n) => n.kind === "PERSON" && n.subject);
     expect(people.length).toBeGreaterThanOrEqual(1);
     for (const p of people) expect(p.subject!.idNumber).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
-    const hubPerson = aff.edges.find((e) => e.kind === "PERSON" && e.path[0]?.type === "SENIOR_MANAGER_OF");
+    const hubPerson = nodes.find((n) => n.kind === "PERSON" && n.path[0]?.type === "SENIOR_MANAGER_OF");
     expect(hubPerson?.distance).toBe(1);
-    expect(aff.edges.every((e, i) => i === 0 || e.distance >= aff.edges[i - 1].distance)).toBe(true);
+    expect(nodes.every((n, i) => i === 0 || n.distance >= nodes[i - 1].distance)).toBe(true);
+  });
+
+  it("pages affiliates as a Relay connection: the pages join up to the whole list, and totalCount counts them all", async () => {
+    const page = (after?: string) => hub.query<{ enterprise: { affiliates: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ cursor: string; node: { distance: number; riskFlags: string[] } }> } } }>(
+      `query($u: ID!, $after: String) { enterprise(uscc: $u) { affiliates(depth: 3, first: 2, after: $after, asOf: "2026-11-01") { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { distance riskFlags } } } } }`,
+      { u: anchors[1], after }, { as: GRAPH });
+    const all = await hub.query<{ enterprise: { affiliates: { edges: Array<{ cursor: string }> } } }>(
+      `query($u: ID!) { enterprise(uscc: $u) { affiliates(depth: 3, first: 100, asOf: "2026-11-01") { edges { cursor } } } }`, { u: anchors[1] }, { as: GRAPH });
+    const cursors: string[] = [];
+    let after: string | undefined;
+    let total = -1;
+    for (let i = 0; i < 60; i++) {
+      const r = await page(after);
+      expect(r.errors).toBeUndefined();
+      const c = r.data!.enterprise.affiliates;
+      total = c.totalCount;
+      expect(c.edges.length).toBeLessThanOrEqual(2);
+      cursors.push(...c.edges.map((e) => e.cursor));
+      if (!c.pageInfo.hasNextPage) break;
+      after = c.pageInfo.endCursor!;
+    }
+    expect(total).toBeGreaterThan(2);
+    expect(cursors).toEqual(all.data!.enterprise.affiliates.edges.map((e) => e.cursor));
+    expect(cursors).toHaveLength(total);
+    const bad = await page("bm90LWEtY3Vyc29y");
+    expect(bad.errors![0].extensions?.code).toBe("BAD_USER_INPUT");
   });
 
   it("scores related-party risk with its explanation", async () => {
@@ -88,11 +116,20 @@ describe("the affiliate graph through the gateway", () => {
     expect(await flags()).not.toContain("SERIOUS_DISHONESTY");
   });
 
-  it("groups enterprises tied by common people into clusters, largest first", async () => {
-    const r = await hub.query<{ affiliateClusters: Array<{ size: number; members: unknown[] }> }>(`{ affiliateClusters(minSize: 3, asOf: "2026-11-01") { size members { __typename } } }`, undefined, { as: GRAPH });
+  it("groups enterprises tied by common people into clusters, largest first, filtered by cities like every other list", async () => {
+    type Cluster = { id: string; size: number; members: Array<{ __typename: string; registeredCity?: { code: string } } | null> };
+    const clusters = (cities?: string[]) => hub.query<{ affiliateClusters: Cluster[] }>(
+      `query($c: [ID!]) { affiliateClusters(cities: $c, minSize: 3, asOf: "2026-11-01") { id size members { __typename ... on Enterprise { registeredCity { code } } } } }`, { c: cities }, { as: GRAPH });
+    const r = await clusters();
     expect(r.errors).toBeUndefined();
     const sizes = r.data!.affiliateClusters.map((c) => c.size);
-    expect(sizes.length).toBeGreaterThan(0);
+    const city = r.data!.affiliateClusters.flatMap((c) => c.members).find((m) => m?.registeredCity)!.registeredCity!.code;
+    const inCity = await clusters([city]);
+    expect(inCity.errors).toBeUndefined();
+    const ids = inCity.data!.affiliateClusters.map((c) => c.id);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids).toEqual((await hub.graph.clusters({ cities: [city], minSize: 3, first: 20, asOf: "2026-11-01" })).map((c) => c.id));
+    expect(ids.every((id) => r.data!.affiliateClusters.some((c) => c.id === id))).toBe(true);
     expect([...sizes].sort((a, b) => b - a)).toEqual(sizes);
     expect(sizes.every((s) => s >= 3)).toBe(true);
   });

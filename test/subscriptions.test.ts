@@ -109,7 +109,7 @@ describe.each(BUSES)("subscriptions through the gateway on the %s bus", (_bus, b
     const a = collect(first, query);
     await new Promise((r) => setTimeout(r, 300));
     const publish = (count: number, from: number) => hub.bus.publish(Array.from({ length: count }, (_, i) => ({
-      id: `00000000-0000-4000-8000-${String(from + i).padStart(12, "0")}`, stream: "lists", type: "ListEntryChanged", entityId: "1", city: "610800", occurredAt: new Date().toISOString(), payload: { to: "PUBLISHED", listType: "FALSE_LITIGATION" },
+      id: `00000000-0000-4000-8000-${String(from + i).padStart(12, "0")}`, stream: "lists", type: "ListEntryChanged", entityId: "1", city: "610800", occurredAt: new Date().toISOString(), payload: { id: 1, from: "RECOGNISED", to: "PUBLISHED", listType: "FALSE_LITIGATION", subject: "91110000600037341L", subjectKind: "ENTERPRISE" },
     })));
     await publish(10, 0);
     await until(() => a.events.length === 10).catch((e) => { throw new Error(`${e.message}: a=${a.events.length} errors=${JSON.stringify(a.errors).slice(0, 500)}`); });
@@ -161,7 +161,7 @@ describe.each(BUSES)("subscriptions through the gateway on the %s bus", (_bus, b
     expect(res.headers.get("content-type")).toContain("text/event-stream");
     await new Promise((r) => setTimeout(r, 200));
     const publish = (ids: number[]) => hub.bus.publish(ids.map((i) => ({
-      id: `00000000-0000-4000-9000-${String(i).padStart(12, "0")}`, stream: "lists", type: "ListEntryChanged", entityId: "1", city: "620100", occurredAt: new Date().toISOString(), payload: { to: "EXITED", listType: "FALSE_LITIGATION" },
+      id: `00000000-0000-4000-9000-${String(i).padStart(12, "0")}`, stream: "lists", type: "ListEntryChanged", entityId: "1", city: "620100", occurredAt: new Date().toISOString(), payload: { id: 1, from: "PUBLISHED", to: "EXITED", listType: "FALSE_LITIGATION", subject: "91110000600037341L", subjectKind: "ENTERPRISE" },
     })));
     await publish([1, 2, 3]);
     const got = await read(res, 3);

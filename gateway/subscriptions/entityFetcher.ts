@@ -1,4 +1,5 @@
 import { Kind, print, visit, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
+import DataLoader from "dataloader";
 import { hubError } from "../../lib/errors.js";
 
 type Result = { data?: Record<string, unknown> | null; errors?: ReadonlyArray<{ message: string; path?: ReadonlyArray<string | number>; extensions?: Record<string, unknown> }> };
@@ -29,46 +30,35 @@ export function selectionText(info: GraphQLResolveInfo): string {
   return text;
 }
 
-interface Pending {
-  ids: Map<string, Array<{ resolve(v: unknown): void; reject(e: unknown): void }>>;
-  ctx: unknown;
-  lookup: string;
-  selection: string;
-}
-
 /**
- * Fetches event entities through the gateway itself, batched per burst: all the
- * entities that events arriving together need, for one caller and one selection,
- * in one operation (so a thousand subscribers with the same token cost one query).
+ * Fetches event entities through the gateway itself, batched per burst: all the entities
+ * that events arriving together need, for one caller and one selection, in one operation
+ * (so a thousand subscribers with the same token cost one query). One DataLoader per
+ * (caller, lookup, selection): a burst's ids are gathered until the event loop turns
+ * (setImmediate), and every burst asks afresh.
  */
 export class EntityFetcher<C> {
-  private pending = new Map<string, Pending>();
-  private scheduled = false;
+  private loaders = new Map<string, DataLoader<string, unknown>>();
+  private documents = new Map<string, string>();
 
   constructor(private run: RunQuery<C>, private callerKey: (ctx: C) => string) {}
 
   load(ctx: C, lookup: string, id: string, selection: string): Promise<unknown> {
     const key = `${this.callerKey(ctx)}\u0000${lookup}\u0000${selection}`;
-    let group = this.pending.get(key);
-    if (!group) this.pending.set(key, (group = { ids: new Map(), ctx, lookup, selection }));
-    const waiters = group.ids.get(id) ?? [];
-    group.ids.set(id, waiters);
-    const promise = new Promise((resolve, reject) => waiters.push({ resolve, reject }));
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
+    let loader = this.loaders.get(key);
+    if (!loader) {
+      // Bounded: a loader holds nothing between bursts, so dropping them all costs one allocation each.
+      if (this.loaders.size > 1000) this.loaders.clear();
+      // The cache only gathers a burst (one entry per id); emptied as the burst is fetched, so the next burst asks afresh.
+      const l: DataLoader<string, unknown> = new DataLoader((ids) => {
+        l.clearAll();
+        return this.fetch(ctx, lookup, selection, ids);
+      }, { batchScheduleFn: (run) => setImmediate(run) });
+      loader = l;
+      this.loaders.set(key, loader);
     }
-    return promise;
+    return loader.load(id);
   }
-
-  private flush(): void {
-    this.scheduled = false;
-    const groups = [...this.pending.values()];
-    this.pending.clear();
-    for (const g of groups) void this.fetchGroup(g);
-  }
-
-  private documents = new Map<string, string>();
 
   /**
    * The operation for `n` entities: ids as variables and `n` a power of two, so bursts reuse
@@ -86,22 +76,15 @@ export class EntityFetcher<C> {
     return doc;
   }
 
-  private async fetchGroup(g: Pending): Promise<void> {
-    const ids = [...g.ids.keys()];
+  /** One operation for a burst's ids (distinct: DataLoader dedupes keys within a batch); an error per id or the entity. */
+  private async fetch(ctx: C, lookup: string, selection: string, ids: readonly string[]): Promise<unknown[]> {
     const n = 2 ** Math.ceil(Math.log2(ids.length));
     // Padding repeats the last id (the subgraph's loader asks for it once).
     const variables = Object.fromEntries(Array.from({ length: n }, (_, i) => [`i${i}`, ids[Math.min(i, ids.length - 1)]]));
-    try {
-      const result = await this.run(this.document(g.lookup, g.selection, n), g.ctx as C, variables);
-      ids.forEach((id, i) => {
-        const err = result.errors?.find((e) => e.path?.[0] === `e${i}` || !e.path);
-        for (const w of g.ids.get(id)!) {
-          if (err) w.reject(hubError((err.extensions?.code as "FORBIDDEN") ?? "INTERNAL_SERVER_ERROR", err.message));
-          else w.resolve(result.data?.[`e${i}`] ?? null);
-        }
-      });
-    } catch (err) {
-      for (const waiters of g.ids.values()) for (const w of waiters) w.reject(err);
-    }
+    const result = await this.run(this.document(lookup, selection, n), ctx, variables);
+    return ids.map((_, i) => {
+      const err = result.errors?.find((e) => e.path?.[0] === `e${i}` || !e.path);
+      return err ? hubError((err.extensions?.code as "FORBIDDEN") ?? "INTERNAL_SERVER_ERROR", err.message) : (result.data?.[`e${i}`] ?? null);
+    });
   }
 }

@@ -1,7 +1,7 @@
 import { extendSchema, parse, isObjectType, type GraphQLSchema, type GraphQLFieldResolver } from "graphql";
-import { findCity, requireCity } from "../../lib/cities.js";
+import { cityOf, requireCity } from "../../lib/cities.js";
 import type { DeliveredEvent } from "../../events/types.js";
-import type { StreamDeclaration } from "./streams.js";
+import type { StreamDeclaration } from "../../events/streams.js";
 
 export interface SubscriptionArgs {
   cities?: string[] | null;
@@ -56,7 +56,7 @@ export function buildSubscriptionSchema(api: GraphQLSchema, streams: StreamDecla
     const type = schema.getType(s.eventTypeName);
     if (!isObjectType(type)) continue;
     const fields = type.getFields();
-    fields.city.resolve = (e: DeliveredEvent) => findCity(e.city) ?? { code: e.city, name: e.city, province: "" };
+    fields.city.resolve = (e: DeliveredEvent) => cityOf(e.city);
     for (const d of s.details) fields[d.name].resolve = d.of;
     fields[s.entity.field].resolve = resolvers.entity(s);
   }

@@ -57,7 +57,8 @@ function sendRefusal(res: ServerResponse, err: GraphQLError): void {
   sendJson(res, http?.status ?? 400, { errors: [{ message: err.message, extensions }] });
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+/** The request body as UTF-8 text, or null when it is over `limit` bytes (reading stops there). */
+export async function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {

@@ -1,6 +1,9 @@
-import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Kind, parse, type DocumentNode, type GraphQLScalarType } from "graphql";
+import { Kind, type DocumentNode, type GraphQLScalarType } from "graphql";
+import { COMMON_RESOLVERS } from "./schema.js";
+import { startOutboxRelay } from "../../events/relay.js";
+import type { EventBus } from "../../events/types.js";
+import type { SubgraphEvents } from "../../events/streams.js";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
@@ -33,12 +36,10 @@ export interface SubgraphModule<TContext extends BaseContext = BaseContext> {
   resolvers: Resolvers;
   /** Adds the request-scoped pieces (DataLoaders) to the base context. */
   createContext(base: BaseContext): TContext;
+  /** What it emits (its events.ts): the runtime relays its outbox to the bus when one is given. */
+  events?: SubgraphEvents;
   /** Scheduled work (sweeps) started with the subgraph; returns its stop function. */
   background?: (store: Store, logger: Logger) => () => void | Promise<void>;
-}
-
-export function loadSchemaFile(url: URL): DocumentNode {
-  return parse(readFileSync(url, "utf8"));
 }
 
 /** Prometheus text metrics: the SQL statements this process has sent (batching is judged by it). */
@@ -72,6 +73,8 @@ export interface StartSubgraphOptions {
   host: string;
   /** Shared with the gateway, which signs each caller's identity with it. */
   gatewaySecret: string;
+  /** Where the subgraph's outbox is relayed (no relay without it). */
+  bus?: EventBus;
   logger?: Logger;
 }
 
@@ -83,7 +86,7 @@ export interface RunningSubgraph extends RunningService {
 
 export async function startSubgraph<T extends BaseContext>(mod: SubgraphModule<T>, opts: StartSubgraphOptions): Promise<RunningSubgraph> {
   const logger = opts.logger ?? createLogger(`subgraph:${mod.name}`);
-  const schema = enforceRequiresScopes(buildSubgraphSchema([{ typeDefs: mod.typeDefs, resolvers: mod.resolvers as GraphQLResolverMap<unknown> }]));
+  const schema = enforceRequiresScopes(buildSubgraphSchema([{ typeDefs: mod.typeDefs, resolvers: { ...COMMON_RESOLVERS, ...mod.resolvers } as GraphQLResolverMap<unknown> }]));
   const apollo = new ApolloServer<T>({
     schema,
     includeStacktraceInErrorResponses: false,
@@ -115,8 +118,13 @@ export async function startSubgraph<T extends BaseContext>(mod: SubgraphModule<T
   const running = await listen(server, opts.port, opts.host);
   logger.info({ url: running.url }, "subgraph listening");
   const stop = mod.background?.(opts.store, logger);
+  const outbox = mod.events?.outbox;
+  const relay = outbox && opts.bus ? startOutboxRelay({ prisma: opts.store.jobs, bus: opts.bus, outbox, logger }) : undefined;
   let stopped: Promise<void> | null = null;
-  const stopBackground = () => (stopped ??= Promise.resolve(stop?.()));
+  const stopBackground = () => (stopped ??= (async () => {
+    await stop?.();
+    await relay?.stop();
+  })());
   return {
     ...running,
     stopBackground,

@@ -2,7 +2,7 @@ import { describe, it, expect, afterAll } from "@jest/globals";
 import { openStore, type Store } from "../store.js";
 import { seedListsDemo } from "./lists.js";
 import { loadRules } from "../../subgraphs/lists/rules/index.js";
-import { verifyChain } from "../../subgraphs/lists/history.js";
+import { verifyChain } from "../../subgraphs/lists/domain/history.js";
 
 describe("demo lists", () => {
   let store: Store;

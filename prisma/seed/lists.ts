@@ -1,12 +1,12 @@
 import type { PrismaClient } from "../store.js";
 import { generateEnterprises, type GeneratedEnterprise } from "./generator.js";
 import type { ListRules } from "../../subgraphs/lists/rules/index.js";
-import { recognize, type RecognizeInput } from "../../subgraphs/lists/recognition.js";
-import { expireDue, transition } from "../../subgraphs/lists/transitions.js";
-import { advanceObjection, submitObjection } from "../../subgraphs/lists/objections.js";
-import { decideRepair, submitRepair } from "../../subgraphs/lists/repairs.js";
-import { recordInterview } from "../../subgraphs/lists/interviews.js";
-import type { Actor } from "../../subgraphs/lists/entryTx.js";
+import { recognize, type RecognizeInput } from "../../subgraphs/lists/domain/recognition.js";
+import { expireDue, transition } from "../../subgraphs/lists/domain/transitions.js";
+import { advanceObjection, submitObjection } from "../../subgraphs/lists/domain/objections.js";
+import { decideRepair, submitRepair } from "../../subgraphs/lists/domain/repairs.js";
+import { recordInterview } from "../../subgraphs/lists/domain/interviews.js";
+import type { Actor } from "../../subgraphs/lists/domain/entryTx.js";
 
 /**
  * Demo lists for every partner city, made through the same domain functions as

@@ -4,7 +4,7 @@ import type { Enterprise, AdministrativeLicense, AdministrativePenalty, Enterpri
 export type { Enterprise, AdministrativeLicense, AdministrativePenalty, EnterpriseStatus };
 
 export interface EnterpriseQuery {
-  cityCode?: string;
+  cities?: string[];
   status?: EnterpriseStatus;
   nameContains?: string;
   industryCode?: string;
@@ -21,7 +21,7 @@ function escapeLike(text: string): string {
 export function findEnterprises(prisma: PrismaClient, q: EnterpriseQuery): Promise<Enterprise[]> {
   return prisma.enterprise.findMany({
     where: {
-      registeredCityCode: q.cityCode,
+      registeredCityCode: q.cities?.length ? { in: q.cities } : undefined,
       status: q.status,
       industryCode: q.industryCode,
       name: q.nameContains ? { contains: escapeLike(q.nameContains) } : undefined,

@@ -1,9 +1,9 @@
 import { rowLoader, groupLoader } from "../../lib/service/loaders.js";
-import type { PrismaClient } from "../../prisma/store.js";
+import type { BaseContext } from "../../lib/service/subgraph.js";
 import { enterprisesByUscc, licensesOf, penaltiesOf } from "./data.js";
 
 /** One loader per entity per request (never global: no cross-request cache). */
-export function createEnterpriseLoaders(prisma: PrismaClient) {
+export function createEnterpriseLoaders(prisma: BaseContext["store"]["prisma"]) {
   return {
     enterprise: rowLoader((keys: readonly string[]) => enterprisesByUscc(prisma, keys), (e) => e.uscc),
     licenses: groupLoader((keys: readonly string[]) => licensesOf(prisma, keys), (l) => l.uscc),
@@ -12,3 +12,12 @@ export function createEnterpriseLoaders(prisma: PrismaClient) {
 }
 
 export type EnterpriseLoaders = ReturnType<typeof createEnterpriseLoaders>;
+
+/** A request of the enterprise subgraph: the caller and its loaders. */
+export interface EnterpriseContext extends BaseContext {
+  loaders: EnterpriseLoaders;
+}
+
+export function createEnterpriseContext(base: BaseContext): EnterpriseContext {
+  return { ...base, loaders: createEnterpriseLoaders(base.store.prisma) };
+}

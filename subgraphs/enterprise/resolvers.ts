@@ -1,15 +1,16 @@
 import { z } from "zod";
 import { requireUscc, checkUscc } from "../../lib/ids/index.js";
-import { findCity, partnerCities, requireCity } from "../../lib/cities.js";
+import { cityOf, partnerCities, requireCity } from "../../lib/cities.js";
+import { dateOf, today } from "../../lib/dates.js";
 import { checkFirst, decodeCursor, toPage } from "../../lib/service/pagination.js";
 import { parseInput } from "../../lib/service/validate.js";
-import { DateScalar, DecimalScalar } from "../../lib/service/scalars.js";
 import { findEnterprises, type Enterprise, type AdministrativePenalty, type EnterpriseStatus } from "./data.js";
-import type { EnterpriseContext } from "./index.js";
+import type { EnterpriseContext } from "./loaders.js";
 import type { Resolvers } from "../../lib/service/subgraph.js";
 
 const filterSchema = z
   .object({
+    cities: z.array(z.string()).max(50, "at most 50 cities").nullish(),
     cityCode: z.string().nullish(),
     status: z.enum(["ACTIVE", "REVOKED", "CANCELLED", "SUSPENDED"]).nullish(),
     nameContains: z.string().trim().min(1, "must not be empty").max(50, "at most 50 characters").nullish(),
@@ -17,25 +18,19 @@ const filterSchema = z
   })
   .nullish();
 
-const cityOf = (code: string) => findCity(code) ?? { code, name: code, province: "" };
-
-function today(): Date {
-  return new Date(new Date().toISOString().slice(0, 10));
-}
-
 export function createResolvers(maxPageSize: number): Resolvers {
   return {
-    Date: DateScalar,
-    Decimal: DecimalScalar,
     Query: {
       enterprise: (_: unknown, args: { uscc: string }, ctx: EnterpriseContext) => ctx.loaders.enterprise.load(requireUscc(args.uscc)),
       enterprises: async (_: unknown, args: { filter?: unknown; first?: number; after?: string }, ctx: EnterpriseContext) => {
         const filter = parseInput(filterSchema, args.filter, "filter") ?? {};
         const first = checkFirst(args.first, maxPageSize);
-        if (filter.cityCode) requireCity(filter.cityCode, "filter.cityCode");
+        const cities = [...(filter.cities ?? []), ...(filter.cityCode != null ? [filter.cityCode] : [])];
+        for (const c of filter.cities ?? []) requireCity(c, "filter.cities");
+        if (filter.cityCode != null) requireCity(filter.cityCode, "filter.cityCode");
         const after = args.after ? decodeCursor(args.after, (k) => checkUscc(k).ok) : undefined;
         const rows = await findEnterprises(ctx.store.prisma, {
-          cityCode: filter.cityCode ?? undefined,
+          cities: cities.length ? cities : undefined,
           status: (filter.status ?? undefined) as EnterpriseStatus | undefined,
           nameContains: filter.nameContains ?? undefined,
           industryCode: filter.industryCode ?? undefined,
@@ -56,7 +51,7 @@ export function createResolvers(maxPageSize: number): Resolvers {
       administrativePenalties: async (e: Enterprise, args: { includeExpired?: boolean }, ctx: EnterpriseContext) => {
         const all = await ctx.loaders.penalties.load(e.uscc);
         if (args.includeExpired) return all;
-        const now = today();
+        const now = dateOf(today());
         return all.filter((p: AdministrativePenalty) => p.publicityUntil >= now);
       },
     },

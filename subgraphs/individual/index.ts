@@ -1,93 +1,16 @@
-import { z } from "zod";
-import type { GraphQLResolveInfo } from "graphql";
-import { loadSchemaFile, type BaseContext, type Resolvers, type SubgraphModule } from "../../lib/service/subgraph.js";
-import { rowLoader, groupLoader } from "../../lib/service/loaders.js";
-import { requireIdNumber } from "../../lib/ids/index.js";
-import { findCity } from "../../lib/cities.js";
-import { hubError } from "../../lib/errors.js";
-import { parseInput } from "../../lib/service/validate.js";
-import { checkFirst, decodeCursor, toPage } from "../../lib/service/pagination.js";
-import { DateScalar } from "../../lib/service/scalars.js";
-import { individualsById, qualificationsOf, type Individual } from "./data.js";
-import { createRegistrar, registrationsOf, selectedFields, type QueryRegistration } from "./registration.js";
+import type { SubgraphModule } from "../../lib/service/subgraph.js";
+import { loadSubgraphSchema } from "../../lib/service/schema.js";
+import { createIndividualContext, type IndividualContext } from "./loaders.js";
+import { createResolvers } from "./resolvers.js";
+import { individualEvents } from "./events.js";
 
 /** Individual credit records (自然人), keyed by ID number. Sensitive personal data. */
-export interface IndividualContext extends BaseContext {
-  loaders: ReturnType<typeof createLoaders>;
-  registrar: ReturnType<typeof createRegistrar>;
-}
-
-function createLoaders(prisma: BaseContext["store"]["prisma"]) {
-  return {
-    individual: rowLoader((ids: readonly string[]) => individualsById(prisma, ids), (i) => i.idNumber),
-    qualifications: groupLoader((ids: readonly string[]) => qualificationsOf(prisma, ids), (q) => q.idNumber),
-  };
-}
-
-const purposeSchema = z.string().trim().min(2, "state the purpose of the look-up (查询目的), at least 2 characters").max(200);
-const cityOf = (code: string) => findCity(code) ?? { code, name: code, province: "" };
-const mayUnmask = (ctx: BaseContext) => ctx.identity?.scopes.has("personal:read") ?? false;
-
-/** The home city of a person: the holding city of the record, else the city part of the ID's address code. */
-async function homeCity(ctx: IndividualContext, idNumber: string): Promise<string> {
-  const person = await ctx.loaders.individual.load(idNumber);
-  return person?.cityCode ?? `${idNumber.slice(0, 4)}00`;
-}
-
-function createResolvers(maxPageSize: number): Resolvers {
-  return {
-    Date: DateScalar,
-    Query: {
-      individual: async (_: unknown, args: { idNumber: string; purpose: string }, ctx: IndividualContext, info: GraphQLResolveInfo) => {
-        const idNumber = requireIdNumber(args.idNumber);
-        const purpose = parseInput(purposeSchema, args.purpose, "purpose");
-        // Registered whether or not the person is on record, and before anything is returned.
-        await ctx.registrar.load({ subject: idNumber, purpose, fields: selectedFields(info, "Individual"), unmasked: mayUnmask(ctx) });
-        return ctx.loaders.individual.load(idNumber);
-      },
-      queryRegistrations: async (_: unknown, args: { subject: string; first?: number; after?: string }, ctx: IndividualContext) => {
-        const subject = requireIdNumber(args.subject, "subject");
-        const first = checkFirst(args.first, maxPageSize);
-        const before = args.after ? BigInt(decodeCursor(args.after, (k) => /^\d{1,19}$/.test(k) && BigInt(k) <= 9223372036854775807n)) : undefined;
-        const city = await homeCity(ctx, subject);
-        if (ctx.identity!.city !== city && !ctx.identity!.scopes.has("admin")) {
-          throw hubError("FORBIDDEN", `registrations of this person are visible to their home city (${city}) only`);
-        }
-        const rows = await registrationsOf(ctx.store.prisma, subject, first + 1, before);
-        return toPage(rows, first, (r) => r.id.toString());
-      },
-    },
-    Individual: {
-      __resolveReference: async (key: { idNumber?: string; ref?: string }, ctx: IndividualContext, info: GraphQLResolveInfo) => {
-        const ref = { idNumber: (key.ref ?? key.idNumber)! };
-        if (mayUnmask(ctx)) {
-          const purpose = ctx.identity!.purpose;
-          if (!purpose) {
-            throw hubError("FORBIDDEN", "personal data reached through another record needs a stated purpose: send the X-Hub-Purpose header", { reason: "PURPOSE_REQUIRED" });
-          }
-          await ctx.registrar.load({ subject: ref.idNumber, purpose, fields: selectedFields(info, "Individual"), unmasked: true });
-        }
-        return ctx.loaders.individual.load(ref.idNumber);
-      },
-      ref: (i: Individual) => i.idNumber,
-      city: (i: Individual) => cityOf(i.cityCode),
-      professionalQualifications: (i: Individual, _: unknown, ctx: IndividualContext) => ctx.loaders.qualifications.load(i.idNumber),
-    },
-    ProfessionalQualification: { issuingCity: (q: { issuingCityCode: string }) => cityOf(q.issuingCityCode) },
-    QueryRegistration: {
-      id: (r: QueryRegistration) => r.id.toString(),
-      caller: (r: QueryRegistration) => r.callerSub,
-      callerCity: (r: QueryRegistration) => cityOf(r.callerCityCode),
-      at: (r: QueryRegistration) => r.createdAt.toISOString(),
-    },
-  };
-}
-
 export function individualSubgraph(opts: { maxPageSize: number }): SubgraphModule<IndividualContext> {
   return {
     name: "individual",
-    typeDefs: loadSchemaFile(new URL("./schema.graphql", import.meta.url)),
+    typeDefs: loadSubgraphSchema(new URL("./schema.graphql", import.meta.url)),
     resolvers: createResolvers(opts.maxPageSize),
-    createContext: (base) => ({ ...base, loaders: createLoaders(base.store.prisma), registrar: createRegistrar(base.store.prisma, base.identity) }),
+    createContext: createIndividualContext,
+    events: individualEvents,
   };
 }

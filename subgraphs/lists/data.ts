@@ -1,7 +1,6 @@
 import type { PrismaClient } from "../../prisma/store.js";
 import type { ListEntry, ListEntryState, ListType, Prisma } from "../../prisma/generated/client.js";
-import { rowLoader, groupLoader } from "../../lib/service/loaders.js";
-import { LIVE_STATES } from "./stateMachine.js";
+import { LIVE_STATES } from "./domain/stateMachine.js";
 
 export interface EntryFilter {
   subject?: string;
@@ -39,16 +38,3 @@ export function bansInForce(prisma: PrismaClient, subjects: string[], today: Dat
     orderBy: { id: "asc" },
   });
 }
-
-export function createListLoaders(prisma: PrismaClient) {
-  return {
-    entry: rowLoader((ids: readonly number[]) => prisma.listEntry.findMany({ where: { id: { in: [...ids] } } }), (e) => e.id),
-    entriesOfSubject: groupLoader((ids: readonly string[]) => prisma.listEntry.findMany({ where: { subjectId: { in: [...ids] } }, orderBy: { id: "desc" } }), (e) => e.subjectId),
-    history: groupLoader((ids: readonly number[]) => prisma.listEntryHistory.findMany({ where: { entryId: { in: [...ids] } }, orderBy: [{ entryId: "asc" }, { seq: "asc" }] }), (h) => h.entryId),
-    objections: groupLoader((ids: readonly number[]) => prisma.objection.findMany({ where: { entryId: { in: [...ids] } }, orderBy: { id: "asc" } }), (o) => o.entryId),
-    repairs: groupLoader((ids: readonly number[]) => prisma.repairApplication.findMany({ where: { entryId: { in: [...ids] } }, orderBy: { id: "asc" } }), (r) => r.entryId),
-    interviews: groupLoader((ids: readonly number[]) => prisma.interview.findMany({ where: { entryId: { in: [...ids] } }, orderBy: { id: "asc" } }), (i) => i.entryId),
-  };
-}
-
-export type ListLoaders = ReturnType<typeof createListLoaders>;

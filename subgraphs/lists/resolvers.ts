@@ -1,24 +1,22 @@
 import { z } from "zod";
 import type { ListEntry, ListEntryHistory, Objection, RepairApplication, Interview, ListEntryState, ListType } from "../../prisma/generated/client.js";
 import type { Resolvers } from "../../lib/service/subgraph.js";
-import { findCity, requireCity } from "../../lib/cities.js";
+import { cityOf, requireCity } from "../../lib/cities.js";
+import { dateOf, today } from "../../lib/dates.js";
 import { badInput, hubError } from "../../lib/errors.js";
 import { checkFirst, decodeCursor, toPage } from "../../lib/service/pagination.js";
-import { DateScalar } from "../../lib/service/scalars.js";
-import type { ListsContext } from "./index.js";
-import { LIST_TYPES } from "./listTypes.js";
+import type { ListsContext } from "./loaders.js";
+import { LIST_TYPES } from "./domain/listTypes.js";
 import { bansInForce, findEntries } from "./data.js";
-import { verifyChain } from "./history.js";
-import { recognize, subjectOf, type RecognizeInput } from "./recognition.js";
-import { transition } from "./transitions.js";
-import { advanceObjection, isOverdue, submitObjection } from "./objections.js";
-import { decideRepair, revokeRepair, submitRepair, type CommitmentInput } from "./repairs.js";
-import { recordInterview } from "./interviews.js";
-import type { Actor } from "./entryTx.js";
+import { verifyChain } from "./domain/history.js";
+import { recognize, subjectOf, type RecognizeInput } from "./domain/recognition.js";
+import { transition } from "./domain/transitions.js";
+import { advanceObjection, isOverdue, submitObjection } from "./domain/objections.js";
+import { decideRepair, revokeRepair, submitRepair, type CommitmentInput } from "./domain/repairs.js";
+import { recordInterview } from "./domain/interviews.js";
+import type { Actor } from "./domain/entryTx.js";
 
-const cityOf = (code: string) => findCity(code) ?? { code, name: code, province: "" };
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
-const today = () => new Date(new Date().toISOString().slice(0, 10));
 
 function entryId(raw: string, field = "id"): number {
   if (!/^\d{1,9}$/.test(raw)) throw badInput(field, "format", `is not a list entry id (digits), got '${raw.slice(0, 40)}'`);
@@ -49,13 +47,12 @@ type BanStatus = { subject: string; responsiblePersonIds?: string[]; bans?: Prom
 
 /** One query per status object, however many of `banned` and `bans` are selected. */
 function bansOf(s: BanStatus, ctx: ListsContext): Promise<ListEntry[]> {
-  s.bans ??= bansInForce(ctx.store.prisma, [s.subject, ...(s.responsiblePersonIds ?? [])], today());
+  s.bans ??= bansInForce(ctx.store.prisma, [s.subject, ...(s.responsiblePersonIds ?? [])], dateOf(today()));
   return s.bans;
 }
 
 export function createResolvers(maxPageSize: number): Resolvers {
   return {
-    Date: DateScalar,
     Query: {
       listEntry: (_: unknown, a: { id: string }, ctx: ListsContext) => ctx.loaders.entry.load(entryId(a.id)),
       listEntries: async (_: unknown, a: { filter?: unknown; first?: number; after?: string }, ctx: ListsContext) => {
@@ -86,7 +83,7 @@ export function createResolvers(maxPageSize: number): Resolvers {
       },
       overdueRectifications: (_: unknown, a: { city: string }, ctx: ListsContext) => {
         requireCity(a.city, "city");
-        return ctx.store.prisma.listEntry.findMany({ where: { issuingCityCode: a.city, state: "RECTIFYING", rectificationDue: { lt: today() } }, orderBy: { id: "asc" }, take: 500 });
+        return ctx.store.prisma.listEntry.findMany({ where: { issuingCityCode: a.city, state: "RECTIFYING", rectificationDue: { lt: dateOf(today()) } }, orderBy: { id: "asc" }, take: 500 });
       },
     },
     Mutation: {

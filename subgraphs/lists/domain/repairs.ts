@@ -1,0 +1,89 @@
+import type { PrismaClient } from "../../../prisma/store.js";
+import type { RepairApplication } from "../../../prisma/generated/client.js";
+import { badInput, hubError } from "../../../lib/errors.js";
+import { lockEntry, moveEntry, requireIssuingCity, type Actor, type Tx } from "./entryTx.js";
+import { appendHistory } from "./history.js";
+import { recordEvent } from "./outbox.js";
+import { RepairChanged } from "../events.js";
+import { addYears, type ListRules } from "../rules/index.js";
+import { LIVE_STATES } from "./stateMachine.js";
+
+export interface CommitmentInput {
+  text: string;
+  signatory: string;
+  signedOn: string;
+}
+
+const iso = (d: Date) => d.toISOString().slice(0, 10);
+
+async function log(tx: Tx, r: RepairApplication, actor: Actor, status: string, reason: string, city: string): Promise<void> {
+  await appendHistory(tx, { entryId: r.entryId, action: `REPAIR_${status}`, fromState: null, toState: null, actorSub: actor.sub, actorCity: actor.city, reason: `repair ${r.id}: ${reason}` });
+  await recordEvent(tx, RepairChanged, r.entryId, city, { repairId: r.id, entryId: r.entryId, status });
+}
+
+/** 信用修复申请 (F41–F43): needs a commitment, the minimum period passed, and no fraud bar in force. */
+export async function submitRepair(prisma: PrismaClient, rules: ListRules, actor: Actor, entryId: number, c: CommitmentInput): Promise<RepairApplication> {
+  if (c.text.trim().length < 10) throw badInput("commitment.text", "required", "a repair needs the signed commitment (信用承诺书) text");
+  if (c.signatory.trim().length < 2) throw badInput("commitment.signatory", "required", "name who signed the commitment");
+  const today = new Date(iso(new Date()));
+  if (new Date(c.signedOn) > today) throw badInput("commitment.signedOn", "future", "the commitment cannot be signed in the future");
+  return prisma.$transaction(async (tx) => {
+    const entry = await lockEntry(tx, entryId);
+    if (!LIVE_STATES.includes(entry.state) || entry.listType === "RED") throw badInput("entryId", "state", `entry ${entryId} is ${entry.state} ${entry.listType}: only live dishonesty entries can be repaired`);
+    if (entry.earliestRepairOn && entry.earliestRepairOn > today) {
+      throw badInput("entryId", "tooEarly", `repair may be applied for from ${iso(entry.earliestRepairOn)} (minimum publicity under ${entry.ruleVersion})`);
+    }
+    const lastFraud = await tx.repairApplication.findFirst({ where: { subjectId: entry.subjectId, revokedAt: { not: null } }, orderBy: { revokedAt: "desc" } });
+    if (lastFraud?.revokedAt) {
+      const possibleOn = addYears(new Date(iso(lastFraud.revokedAt)), rules.repairBarYears);
+      if (possibleOn > today) {
+        throw hubError("REPAIR_BARRED", `a repair of this subject was revoked for fraud on ${iso(lastFraud.revokedAt)}; a new application is possible from ${iso(possibleOn)}`, { possibleOn: iso(possibleOn) });
+      }
+    }
+    const r = await tx.repairApplication.create({
+      data: { entryId, subjectId: entry.subjectId, status: "SUBMITTED", commitmentText: c.text.trim(), commitmentSignatory: c.signatory.trim(), commitmentSignedOn: new Date(c.signedOn), filedByCity: actor.city },
+    });
+    await log(tx, r, actor, "SUBMITTED", "application with commitment", entry.issuingCityCode);
+    return r;
+  });
+}
+
+const DECISIONS: Record<string, { from: string[]; to: string }> = {
+  ACCEPT: { from: ["SUBMITTED"], to: "ACCEPTED" },
+  REJECT: { from: ["SUBMITTED", "ACCEPTED"], to: "REJECTED" },
+  CONFIRM: { from: ["ACCEPTED"], to: "CONFIRMED" },
+};
+
+/** 谁认定、谁修复: the recognising city decides; confirmation repairs the entry in the same transaction. */
+export function decideRepair(prisma: PrismaClient, actor: Actor, id: number, decision: string, reason: string): Promise<RepairApplication> {
+  if (reason.trim().length < 2) throw badInput("reason", "required", "state the reason for the decision");
+  return prisma.$transaction(async (tx) => {
+    const found = await tx.repairApplication.findUnique({ where: { id } });
+    if (!found) throw hubError("NOT_FOUND", `no repair application ${id}`);
+    const entry = await lockEntry(tx, found.entryId);
+    requireIssuingCity(entry, actor, "decide repairs of");
+    const r = await tx.repairApplication.findUniqueOrThrow({ where: { id } });
+    const rule = DECISIONS[decision];
+    if (!rule.from.includes(r.status)) throw hubError("INVALID_TRANSITION", `repair ${id} is ${r.status}: ${decision} needs ${rule.from.join(" or ")}`, { currentState: r.status });
+    const updated = await tx.repairApplication.update({ where: { id }, data: { status: rule.to, decidedAt: new Date(), decisionReason: reason.trim() } });
+    if (rule.to === "CONFIRMED") await moveEntry(tx, entry, "REPAIRED", "repair", actor, `repair ${id} confirmed: publication stopped, sharing ended, measures lifted`);
+    await log(tx, updated, actor, rule.to, reason.trim(), entry.issuingCityCode);
+    return updated;
+  });
+}
+
+/** Fraud: the repair is revoked, the entry published again, and new applications barred for the configured years. */
+export function revokeRepair(prisma: PrismaClient, actor: Actor, id: number, reason: string): Promise<RepairApplication> {
+  if (reason.trim().length < 2) throw badInput("reason", "required", "state the fraud found");
+  return prisma.$transaction(async (tx) => {
+    const found = await tx.repairApplication.findUnique({ where: { id } });
+    if (!found) throw hubError("NOT_FOUND", `no repair application ${id}`);
+    const entry = await lockEntry(tx, found.entryId);
+    requireIssuingCity(entry, actor, "revoke repairs of");
+    if (found.status !== "CONFIRMED") throw hubError("INVALID_TRANSITION", `repair ${id} is ${found.status}: only a confirmed repair can be revoked`, { currentState: found.status });
+    const updated = await tx.repairApplication.update({ where: { id }, data: { status: "REVOKED", revokedAt: new Date(), decisionReason: reason.trim() } });
+    await moveEntry(tx, entry, "PUBLISHED", "repairRevoked", actor, `repair ${id} revoked for fraud: ${reason.trim()}`);
+    await log(tx, updated, actor, "REVOKED", `fraud: ${reason.trim()}`, entry.issuingCityCode);
+    return updated;
+  });
+}

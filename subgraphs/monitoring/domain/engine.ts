@@ -1,0 +1,103 @@
+import { randomUUID } from "node:crypto";
+import type { PrismaClient } from "../../../prisma/store.js";
+import { followEvents } from "../../../events/follow.js";
+import type { DeliveredEvent, EventBus } from "../../../events/types.js";
+import type { Logger } from "../../../lib/logger.js";
+import { applicableRules, type RiskRule } from "../rules/index.js";
+import { RiskAlertRaised } from "../events.js";
+import { ListEntryChanged } from "../../lists/events.js";
+
+/** What the engine asks other subgraphs (through their contracts). */
+export interface Directory {
+  enterprise(uscc: string): Promise<{ cityCode: string; industryCode: string; penaltyDates: string[] } | null>;
+  listedCities(uscc: string): Promise<string[]>;
+  affiliatedEnterprises(uscc: string, depth: number): Promise<string[]>;
+}
+
+interface Alert { rule: RiskRule; subject: string; cityCode: string; evidence: Record<string, unknown> }
+
+const DAY = 86_400_000;
+const CONSUMER = "risk-engine";
+
+/** Evaluates the rules in force on one "entry recognised" event; pure apart from the directory look-ups. */
+export async function evaluate(rules: RiskRule[], e: DeliveredEvent, dir: Directory): Promise<Alert[]> {
+  const p = ListEntryChanged.read(e);
+  if (!p || p.to !== "RECOGNISED" || p.subjectKind !== "ENTERPRISE") return [];
+  const subject = p.subject, listType = p.listType, day = e.occurredAt.slice(0, 10);
+  const info = await dir.enterprise(subject);
+  const cityCode = info?.cityCode ?? e.city;
+  const alerts: Alert[] = [];
+  for (const rule of applicableRules(rules, day, cityCode, info?.industryCode ?? "")) {
+    const listed = rule.params.listTypes?.includes(listType) ?? true;
+    if (rule.kind === "NEW_LISTING" && listed) alerts.push({ rule, subject, cityCode, evidence: { listType, entryId: e.entityId, issuingCity: e.city } });
+    if (rule.kind === "RELATED_PARTY_LISTED" && listed) {
+      for (const other of await dir.affiliatedEnterprises(subject, rule.params.depth ?? 2)) {
+        if (other !== subject) alerts.push({ rule, subject: other, cityCode, evidence: { listedParty: subject, listType, entryId: e.entityId } });
+      }
+    }
+    if (rule.kind === "CROSS_CITY") {
+      const cities = [...new Set(await dir.listedCities(subject))].sort();
+      if (cities.length >= (rule.params.minCities ?? 2)) alerts.push({ rule, subject, cityCode, evidence: { cities } });
+    }
+    if (rule.kind === "REPEATED_PENALTIES" && info) {
+      const since = new Date(Date.parse(day) - (rule.params.withinDays ?? 365) * DAY).toISOString().slice(0, 10);
+      const recent = info.penaltyDates.filter((d) => d >= since && d <= day);
+      if (recent.length >= (rule.params.count ?? 2)) alerts.push({ rule, subject, cityCode, evidence: { penalties: recent, listType } });
+    }
+  }
+  return alerts;
+}
+
+/** Writes the alerts and their outbox events in one transaction; an alert already raised for the event is skipped. */
+export async function raise(prisma: PrismaClient, alerts: Alert[], sourceEventId: string): Promise<number> {
+  let raised = 0;
+  await prisma.$transaction(async (tx) => {
+    for (const a of alerts) {
+      const exists = await tx.riskAlert.findUnique({ where: { ruleId_sourceEventId_subjectId: { ruleId: a.rule.id, sourceEventId, subjectId: a.subject } } });
+      if (exists) continue;
+      const alert = await tx.riskAlert.create({
+        data: { ruleId: a.rule.id, ruleVersion: a.rule.version, severity: a.rule.severity, subjectId: a.subject, cityCode: a.cityCode, message: a.rule.message, evidence: a.evidence as object, sourceEventId },
+      });
+      const payload = RiskAlertRaised.payload.parse({ alertId: alert.id, subject: a.subject, ruleId: a.rule.id, severity: a.rule.severity });
+      await tx.monitoringOutbox.create({ data: { eventId: randomUUID(), type: RiskAlertRaised.type, entryId: alert.id, cityCode: a.cityCode, payload } });
+      raised++;
+    }
+  });
+  return raised;
+}
+
+/**
+ * The rule engine: consumes the bus from where it stopped (at-least-once; raising is
+ * idempotent per rule, event and subject), so no event is judged twice into two alerts.
+ *
+ * When the bus ends the subscription (a lost connection, a failed write of the position),
+ * it follows again from the last event handled after a pause (1 s, doubling to 30 s while
+ * nothing gets through). When that position cannot be resumed from (a `gap`: events after
+ * it are gone; `ahead`: the bus was reset), it takes every retained event instead, none of
+ * which it has judged.
+ */
+export function startRiskEngine(opts: { prisma: PrismaClient; bus: EventBus; rules: RiskRule[]; directory: Directory; logger: Logger; retryMs?: number }): () => Promise<void> {
+  const sub = followEvents(opts.bus, {
+    // A first start judges events from now on, not the whole retained history.
+    from: async () => (await opts.prisma.consumerPosition.findUnique({ where: { consumer: CONSUMER } }))?.sequence ?? (await opts.bus.latestSequence()),
+    onEvent: async (e) => {
+      try {
+        const n = await raise(opts.prisma, await evaluate(opts.rules, e, opts.directory), e.id);
+        if (n) opts.logger.info({ alerts: n, event: e.id }, "risk alerts raised");
+      } catch (err) {
+        opts.logger.error({ err, event: e.id }, "risk rules could not be evaluated for an event");
+      }
+      // Failing here ends the subscription: the event is judged again (idempotently) once followed again.
+      await opts.prisma.consumerPosition.upsert({ where: { consumer: CONSUMER }, create: { consumer: CONSUMER, sequence: e.sequence }, update: { sequence: e.sequence } });
+    },
+    onLostPosition: "oldest",
+    logger: opts.logger,
+    describe: "risk engine's event subscription",
+    retryMs: opts.retryMs,
+  });
+  // Stopping waits for the event being judged: the store closes next.
+  return async () => {
+    sub.close();
+    await sub.done;
+  };
+}
