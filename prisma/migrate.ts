@@ -84,9 +84,10 @@ export async function applyMigrations(
 ): Promise<{ applied: string[] }> {
   const migrationsList = await readMigrations(opts.migrationsDir ?? defaultMigrationsDir);
   if (migrationsList.migrationDirectories.length === 0) return { applied: [] };
-  const schemaText = await readFile(opts.schemaPath ?? defaultSchemaPath, "utf8");
+  const schemaPath = opts.schemaPath ?? defaultSchemaPath;
+  const schemaText = await readFile(schemaPath, "utf8");
   return withMigrationLock(adapterFactory, async () => {
-    const engine = await openSchemaEngine(schemaText, adapterFactory);
+    const engine = await openSchemaEngine([{ path: schemaPath, content: schemaText }], adapterFactory);
     try {
       const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters });
       return { applied: appliedMigrationNames };
@@ -122,11 +123,12 @@ export async function generateMigrationSql(opts: MigrationPaths = {}): Promise<s
     connectToShadowDb: () => fresh().connect(),
   };
   try {
-    const engine = await openSchemaEngine(schemaText, factory);
+    const schemaFiles = [{ path: schemaPath, content: schemaText }];
+    const engine = await openSchemaEngine(schemaFiles, factory);
     try {
       const { exitCode, stdout } = await engine.diff({
         from: migrationsList.migrationDirectories.length ? { tag: "migrations", ...migrationsList } : { tag: "empty" },
-        to: { tag: "schemaDatamodel", files: [{ path: schemaPath, content: schemaText }] },
+        to: { tag: "schemaDatamodel", files: schemaFiles },
         script: true,
         exitCode: true, // 2 when there is a difference; an empty diff still prints a comment
         filters,
