@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
-import { applyMigrations, defaultMigrationsDir, generateMigrationSql } from "./migrate.js";
+import { applyMigrations, defaultMigrationsDir, defaultSchemaDir, generateMigrationSql } from "./migrate.js";
 import { SERVICES, requireServices } from "../test/services.js";
 
 await requireServices("postgres");
@@ -122,9 +122,29 @@ describe("applyMigrations on PostgreSQL", () => {
   });
 });
 
+/** A scratch folder for one test, removed after it. */
+async function withTempDir<T>(run: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), "hub-migrate-"));
+  try {
+    return await run(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 describe("generateMigrationSql", () => {
-  it("is empty when the committed migrations match schema.prisma", async () => {
+  it("is empty when the committed migrations match every file of prisma/schema/", async () => {
     expect(await generateMigrationSql()).toBe("");
+  });
+
+  it("would drop a subgraph's tables if its schema file were left out", async () => {
+    await withTempDir(async (schemaDir) => {
+      await cp(defaultSchemaDir, schemaDir, { recursive: true });
+      await rm(join(schemaDir, "monitoring.prisma"));
+      const sql = await generateMigrationSql({ schemaDir });
+      expect(sql).toContain('DROP TABLE "monitoring"."risk_alert"');
+      expect(sql).not.toContain('"lists"');
+    });
   });
 
   it("creates everything from scratch when there are no migrations", async () => {
@@ -133,3 +153,4 @@ describe("generateMigrationSql", () => {
     expect(sql).toContain('CREATE TABLE "individual"."individual"');
   });
 });
+

@@ -4,15 +4,16 @@ import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { SqlDriverAdapterFactory, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import { openSchemaEngine, type MigrationList } from "./schemaEngine.js";
+import { openSchemaEngine, type MigrationList, type SchemaContainer } from "./schemaEngine.js";
 
 const repoRoot = fileURLToPath(new URL("../", import.meta.url));
-export const defaultSchemaPath = join(repoRoot, "prisma", "schema.prisma");
+/** The Prisma schema folder: schema.prisma (generator, datasource) and one file per subgraph's PostgreSQL schema. */
+export const defaultSchemaDir = join(repoRoot, "prisma", "schema");
 export const defaultMigrationsDir = join(repoRoot, "prisma", "migrations");
 
 export interface MigrationPaths {
   migrationsDir?: string;
-  schemaPath?: string;
+  schemaDir?: string;
 }
 
 const filters = { externalTables: [], externalEnums: [] };
@@ -22,6 +23,16 @@ const filters = { externalTables: [], externalEnums: [] };
  * one on its own connection within this process and would block on us.
  */
 const HUB_MIGRATION_LOCK = 72707370;
+
+/**
+ * Every `.prisma` file under `dir`, subfolders included, sorted: the files the Prisma CLI
+ * loads when given the folder (prisma.config.ts), so client and migrations see one schema.
+ */
+export async function readSchemaFiles(dir: string = defaultSchemaDir): Promise<SchemaContainer[]> {
+  const names = (await readdir(dir, { recursive: true })).filter((name) => name.endsWith(".prisma")).sort();
+  if (names.length === 0) throw new Error(`no .prisma files in ${dir}`);
+  return Promise.all(names.map(async (name) => ({ path: join(dir, name), content: await readFile(join(dir, name), "utf8") })));
+}
 
 /** Loads the migrations folder the way the Prisma CLI does before calling the engine. */
 async function readMigrations(dir: string): Promise<MigrationList> {
@@ -84,10 +95,9 @@ export async function applyMigrations(
 ): Promise<{ applied: string[] }> {
   const migrationsList = await readMigrations(opts.migrationsDir ?? defaultMigrationsDir);
   if (migrationsList.migrationDirectories.length === 0) return { applied: [] };
-  const schemaPath = opts.schemaPath ?? defaultSchemaPath;
-  const schemaText = await readFile(schemaPath, "utf8");
+  const schemaFiles = await readSchemaFiles(opts.schemaDir);
   return withMigrationLock(adapterFactory, async () => {
-    const engine = await openSchemaEngine([{ path: schemaPath, content: schemaText }], adapterFactory);
+    const engine = await openSchemaEngine(schemaFiles, adapterFactory);
     try {
       const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters });
       return { applied: appliedMigrationNames };
@@ -99,13 +109,12 @@ export async function applyMigrations(
 }
 
 /**
- * SQL taking a database from the committed migrations to schema.prisma; "" when they
+ * SQL taking a database from the committed migrations to the schema folder; "" when they
  * already match. The migrations are replayed on throwaway in-memory PGlite databases.
  */
 export async function generateMigrationSql(opts: MigrationPaths = {}): Promise<string> {
-  const schemaPath = opts.schemaPath ?? defaultSchemaPath;
-  const [schemaText, migrationsList] = await Promise.all([
-    readFile(schemaPath, "utf8"),
+  const [schemaFiles, migrationsList] = await Promise.all([
+    readSchemaFiles(opts.schemaDir),
     readMigrations(opts.migrationsDir ?? defaultMigrationsDir),
   ]);
   const databases: PGlite[] = [];
@@ -123,7 +132,6 @@ export async function generateMigrationSql(opts: MigrationPaths = {}): Promise<s
     connectToShadowDb: () => fresh().connect(),
   };
   try {
-    const schemaFiles = [{ path: schemaPath, content: schemaText }];
     const engine = await openSchemaEngine(schemaFiles, factory);
     try {
       const { exitCode, stdout } = await engine.diff({

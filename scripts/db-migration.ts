@@ -1,5 +1,6 @@
 // Writes prisma/migrations/<timestamp>_<name>/migration.sql from the diff between the
-// committed migrations and schema.prisma (the native `prisma migrate dev` cannot run offline).
+// committed migrations and the schema folder prisma/schema/ (the native `prisma migrate dev`
+// cannot run offline).
 import { access, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { defaultMigrationsDir, generateMigrationSql } from "../prisma/migrate.js";
