@@ -7,7 +7,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
-import { applyMigrations, defaultMigrationsDir, defaultSchemaDir, generateMigrationSql } from "./migrate.js";
+import { applyMigrations, defaultMigrationsDir, defaultSchemaDir, generateMigrationSql, writeMigration } from "./migrate.js";
 import { SERVICES, requireServices } from "../test/services.js";
 
 await requireServices("postgres");
@@ -154,3 +154,22 @@ describe("generateMigrationSql", () => {
   });
 });
 
+describe("writeMigration", () => {
+  it("writes nothing, not even an empty folder, when the migrations match the schema", async () => {
+    await withTempDir(async (migrationsDir) => {
+      await cp(defaultMigrationsDir, migrationsDir, { recursive: true });
+      const before = await readdir(migrationsDir, { recursive: true });
+      expect(await writeMigration("nothing", { migrationsDir })).toBeNull();
+      expect(await readdir(migrationsDir, { recursive: true })).toEqual(before);
+    });
+  });
+
+  it("writes one migration folder and the lock file when there are changes", async () => {
+    await withTempDir(async (migrationsDir) => {
+      const written = await writeMigration("init", { migrationsDir });
+      const entries = (await readdir(migrationsDir)).sort();
+      expect(entries).toEqual([expect.stringMatching(/^\d{14}_init$/), "migration_lock.toml"]);
+      expect(written).toBe(join(migrationsDir, entries[0], "migration.sql"));
+    });
+  });
+});
