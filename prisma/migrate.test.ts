@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
-import { applyMigrations, defaultMigrationsDir, generateMigrationSql } from "./migrate.js";
+import { applyMigrations, defaultMigrationsDir, defaultSchemaDir, generateMigrationSql, writeMigration } from "./migrate.js";
 import { SERVICES, requireServices } from "../test/services.js";
 
 await requireServices("postgres");
@@ -122,14 +122,54 @@ describe("applyMigrations on PostgreSQL", () => {
   });
 });
 
+/** A scratch folder for one test, removed after it. */
+async function withTempDir<T>(run: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), "hub-migrate-"));
+  try {
+    return await run(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 describe("generateMigrationSql", () => {
-  it("is empty when the committed migrations match schema.prisma", async () => {
+  it("is empty when the committed migrations match every file of prisma/schema/", async () => {
     expect(await generateMigrationSql()).toBe("");
+  });
+
+  it("would drop a subgraph's tables if its schema file were left out", async () => {
+    await withTempDir(async (schemaDir) => {
+      await cp(defaultSchemaDir, schemaDir, { recursive: true });
+      await rm(join(schemaDir, "monitoring.prisma"));
+      const sql = await generateMigrationSql({ schemaDir });
+      expect(sql).toContain('DROP TABLE "monitoring"."risk_alert"');
+      expect(sql).not.toContain('"lists"');
+    });
   });
 
   it("creates everything from scratch when there are no migrations", async () => {
     const sql = await generateMigrationSql({ migrationsDir: join(tmpdir(), `hub-no-migrations-${randomBytes(4).toString("hex")}`) });
     expect(sql).toContain('CREATE TABLE "enterprise"."enterprise"');
     expect(sql).toContain('CREATE TABLE "individual"."individual"');
+  });
+});
+
+describe("writeMigration", () => {
+  it("writes nothing, not even an empty folder, when the migrations match the schema", async () => {
+    await withTempDir(async (migrationsDir) => {
+      await cp(defaultMigrationsDir, migrationsDir, { recursive: true });
+      const before = await readdir(migrationsDir, { recursive: true });
+      expect(await writeMigration("nothing", { migrationsDir })).toBeNull();
+      expect(await readdir(migrationsDir, { recursive: true })).toEqual(before);
+    });
+  });
+
+  it("writes one migration folder and the lock file when there are changes", async () => {
+    await withTempDir(async (migrationsDir) => {
+      const written = await writeMigration("init", { migrationsDir });
+      const entries = (await readdir(migrationsDir)).sort();
+      expect(entries).toEqual([expect.stringMatching(/^\d{14}_init$/), "migration_lock.toml"]);
+      expect(written).toBe(join(migrationsDir, entries[0], "migration.sql"));
+    });
   });
 });

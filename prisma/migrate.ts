@@ -1,18 +1,19 @@
-import { readdir, readFile } from "node:fs/promises";
+import { access, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { SqlDriverAdapterFactory, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import { openSchemaEngine, type MigrationList } from "./schemaEngine.js";
+import { openSchemaEngine, type MigrationList, type SchemaContainer } from "./schemaEngine.js";
 
 const repoRoot = fileURLToPath(new URL("../", import.meta.url));
-export const defaultSchemaPath = join(repoRoot, "prisma", "schema.prisma");
+/** The Prisma schema folder: schema.prisma (generator, datasource) and one file per subgraph's PostgreSQL schema. */
+export const defaultSchemaDir = join(repoRoot, "prisma", "schema");
 export const defaultMigrationsDir = join(repoRoot, "prisma", "migrations");
 
 export interface MigrationPaths {
   migrationsDir?: string;
-  schemaPath?: string;
+  schemaDir?: string;
 }
 
 const filters = { externalTables: [], externalEnums: [] };
@@ -22,6 +23,16 @@ const filters = { externalTables: [], externalEnums: [] };
  * one on its own connection within this process and would block on us.
  */
 const HUB_MIGRATION_LOCK = 72707370;
+
+/**
+ * Every `.prisma` file under `dir`, subfolders included, sorted: the files the Prisma CLI
+ * loads when given the folder (prisma.config.ts), so client and migrations see one schema.
+ */
+export async function readSchemaFiles(dir: string = defaultSchemaDir): Promise<SchemaContainer[]> {
+  const names = (await readdir(dir, { recursive: true })).filter((name) => name.endsWith(".prisma")).sort();
+  if (names.length === 0) throw new Error(`no .prisma files in ${dir}`);
+  return Promise.all(names.map(async (name) => ({ path: join(dir, name), content: await readFile(join(dir, name), "utf8") })));
+}
 
 /** Loads the migrations folder the way the Prisma CLI does before calling the engine. */
 async function readMigrations(dir: string): Promise<MigrationList> {
@@ -84,9 +95,9 @@ export async function applyMigrations(
 ): Promise<{ applied: string[] }> {
   const migrationsList = await readMigrations(opts.migrationsDir ?? defaultMigrationsDir);
   if (migrationsList.migrationDirectories.length === 0) return { applied: [] };
-  const schemaText = await readFile(opts.schemaPath ?? defaultSchemaPath, "utf8");
+  const schemaFiles = await readSchemaFiles(opts.schemaDir);
   return withMigrationLock(adapterFactory, async () => {
-    const engine = await openSchemaEngine(schemaText, adapterFactory);
+    const engine = await openSchemaEngine(schemaFiles, adapterFactory);
     try {
       const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters });
       return { applied: appliedMigrationNames };
@@ -98,13 +109,12 @@ export async function applyMigrations(
 }
 
 /**
- * SQL taking a database from the committed migrations to schema.prisma; "" when they
+ * SQL taking a database from the committed migrations to the schema folder; "" when they
  * already match. The migrations are replayed on throwaway in-memory PGlite databases.
  */
 export async function generateMigrationSql(opts: MigrationPaths = {}): Promise<string> {
-  const schemaPath = opts.schemaPath ?? defaultSchemaPath;
-  const [schemaText, migrationsList] = await Promise.all([
-    readFile(schemaPath, "utf8"),
+  const [schemaFiles, migrationsList] = await Promise.all([
+    readSchemaFiles(opts.schemaDir),
     readMigrations(opts.migrationsDir ?? defaultMigrationsDir),
   ]);
   const databases: PGlite[] = [];
@@ -122,20 +132,53 @@ export async function generateMigrationSql(opts: MigrationPaths = {}): Promise<s
     connectToShadowDb: () => fresh().connect(),
   };
   try {
-    const engine = await openSchemaEngine(schemaText, factory);
+    const engine = await openSchemaEngine(schemaFiles, factory);
     try {
       const { exitCode, stdout } = await engine.diff({
         from: migrationsList.migrationDirectories.length ? { tag: "migrations", ...migrationsList } : { tag: "empty" },
-        to: { tag: "schemaDatamodel", files: [{ path: schemaPath, content: schemaText }] },
+        to: { tag: "schemaDatamodel", files: schemaFiles },
         script: true,
         exitCode: true, // 2 when there is a difference; an empty diff still prints a comment
         filters,
       });
-      return exitCode === 0 ? "" : (stdout ?? "");
+      const sql = stdout ?? "";
+      return exitCode !== 0 && hasStatements(sql) ? sql : "";
     } finally {
       await engine.close();
     }
   } finally {
     await Promise.allSettled(databases.map((db) => db.close()));
   }
+}
+
+/** Whether the engine's script holds any SQL beyond `--` comments ("-- This is an empty migration."). */
+function hasStatements(sql: string): boolean {
+  return sql.split("\n").some((line) => line.trim() !== "" && !line.trim().startsWith("--"));
+}
+
+const LOCKFILE = `# Please do not edit this file manually
+# It should be added in your version-control system (e.g., Git)
+provider = "postgresql"
+`;
+
+/** UTC, as the Prisma CLI names migration folders. */
+function timestamp(d = new Date()): string {
+  return d.toISOString().replace(/[-:T]/g, "").slice(0, 14);
+}
+
+/**
+ * Writes `<migrationsDir>/<timestamp>_<name>/migration.sql` from `generateMigrationSql`, as
+ * `prisma migrate dev --create-only` would. Returns the file written, or null when the
+ * migrations already match the schema: then nothing is created, not even an empty folder.
+ */
+export async function writeMigration(name: string, opts: MigrationPaths = {}): Promise<string | null> {
+  const sql = await generateMigrationSql(opts);
+  if (!sql) return null;
+  const migrationsDir = opts.migrationsDir ?? defaultMigrationsDir;
+  const dir = join(migrationsDir, `${timestamp()}_${name}`);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, "migration.sql"), sql);
+  const lockPath = join(migrationsDir, "migration_lock.toml");
+  if (!(await access(lockPath).then(() => true, () => false))) await writeFile(lockPath, LOCKFILE);
+  return join(dir, "migration.sql");
 }

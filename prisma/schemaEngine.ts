@@ -6,6 +6,7 @@ import type {
   ApplyMigrationsOutput,
   DiffParams,
   DiffResult,
+  SchemaContainer,
 } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import {
   bindMigrationAwareSqlAdapterFactory,
@@ -15,7 +16,14 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
 
-export type { ApplyMigrationsInput, ApplyMigrationsOutput, DiffParams, DiffResult, MigrationList } from "@prisma/schema-engine-wasm/schema_engine_bg";
+export type {
+  ApplyMigrationsInput,
+  ApplyMigrationsOutput,
+  DiffParams,
+  DiffResult,
+  MigrationList,
+  SchemaContainer,
+} from "@prisma/schema-engine-wasm/schema_engine_bg";
 
 /** The schema engine commands the hub uses; `close` frees the engine and every connection it opened. */
 export interface Engine {
@@ -102,8 +110,9 @@ function trackingFactory(factory: SqlDriverAdapterFactory, opened: SqlDriverAdap
   };
 }
 
+/** `schemaFiles`: every file of the Prisma schema folder (a multi-file schema is one datamodel). */
 export async function openSchemaEngine(
-  schemaText: string,
+  schemaFiles: SchemaContainer[],
   adapterFactory: SqlDriverAdapterFactory,
   onLog: (jsonLine: string) => void = () => {},
 ): Promise<Engine> {
@@ -115,7 +124,7 @@ export async function openSchemaEngine(
   };
   let engine: bg.SchemaEngine;
   try {
-    engine = await bg.SchemaEngine.new({ datamodels: [["schema.prisma", schemaText]] }, onLog, bound);
+    engine = await bg.SchemaEngine.new({ datamodels: schemaFiles.map((f) => [f.path, f.content]) }, onLog, bound);
   } catch (e) {
     await disposeAll();
     throw e;
