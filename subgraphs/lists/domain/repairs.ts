@@ -1,5 +1,5 @@
 import type { PrismaClient } from "../../../prisma/store.js";
-import type { RepairApplication } from "../../../prisma/generated/client.js";
+import type { ListEntry, RepairApplication } from "../../../prisma/generated/client.js";
 import { badInput, hubError } from "../../../lib/errors.js";
 import { lockEntry, moveEntry, requireIssuingCity, type Actor, type Tx } from "./entryTx.js";
 import { appendHistory } from "./history.js";
@@ -48,6 +48,16 @@ export async function submitRepair(prisma: PrismaClient, rules: ListRules, actor
   });
 }
 
+/** The repair application and its entry, the entry locked (moves on one entry run one after the other), for the recognising city only. */
+async function lockRepair(tx: Tx, id: number, actor: Actor, what: string): Promise<{ entry: ListEntry; repair: RepairApplication }> {
+  const found = await tx.repairApplication.findUnique({ where: { id } });
+  if (!found) throw hubError("NOT_FOUND", `no repair application ${id}`);
+  const entry = await lockEntry(tx, found.entryId);
+  requireIssuingCity(entry, actor, what);
+  // Read again under the lock: a concurrent decision may have changed it.
+  return { entry, repair: await tx.repairApplication.findUniqueOrThrow({ where: { id } }) };
+}
+
 const DECISIONS: Record<string, { from: string[]; to: string }> = {
   ACCEPT: { from: ["SUBMITTED"], to: "ACCEPTED" },
   REJECT: { from: ["SUBMITTED", "ACCEPTED"], to: "REJECTED" },
@@ -58,11 +68,7 @@ const DECISIONS: Record<string, { from: string[]; to: string }> = {
 export function decideRepair(prisma: PrismaClient, actor: Actor, id: number, decision: string, reason: string): Promise<RepairApplication> {
   if (reason.trim().length < 2) throw badInput("reason", "required", "state the reason for the decision");
   return prisma.$transaction(async (tx) => {
-    const found = await tx.repairApplication.findUnique({ where: { id } });
-    if (!found) throw hubError("NOT_FOUND", `no repair application ${id}`);
-    const entry = await lockEntry(tx, found.entryId);
-    requireIssuingCity(entry, actor, "decide repairs of");
-    const r = await tx.repairApplication.findUniqueOrThrow({ where: { id } });
+    const { entry, repair: r } = await lockRepair(tx, id, actor, "decide repairs of");
     const rule = DECISIONS[decision];
     if (!rule.from.includes(r.status)) throw hubError("INVALID_TRANSITION", `repair ${id} is ${r.status}: ${decision} needs ${rule.from.join(" or ")}`, { currentState: r.status });
     const updated = await tx.repairApplication.update({ where: { id }, data: { status: rule.to, decidedAt: new Date(), decisionReason: reason.trim() } });
@@ -76,10 +82,7 @@ export function decideRepair(prisma: PrismaClient, actor: Actor, id: number, dec
 export function revokeRepair(prisma: PrismaClient, actor: Actor, id: number, reason: string): Promise<RepairApplication> {
   if (reason.trim().length < 2) throw badInput("reason", "required", "state the fraud found");
   return prisma.$transaction(async (tx) => {
-    const found = await tx.repairApplication.findUnique({ where: { id } });
-    if (!found) throw hubError("NOT_FOUND", `no repair application ${id}`);
-    const entry = await lockEntry(tx, found.entryId);
-    requireIssuingCity(entry, actor, "revoke repairs of");
+    const { entry, repair: found } = await lockRepair(tx, id, actor, "revoke repairs of");
     if (found.status !== "CONFIRMED") throw hubError("INVALID_TRANSITION", `repair ${id} is ${found.status}: only a confirmed repair can be revoked`, { currentState: found.status });
     const updated = await tx.repairApplication.update({ where: { id }, data: { status: "REVOKED", revokedAt: new Date(), decisionReason: reason.trim() } });
     await moveEntry(tx, entry, "PUBLISHED", "repairRevoked", actor, `repair ${id} revoked for fraud: ${reason.trim()}`);
