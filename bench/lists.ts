@@ -22,7 +22,7 @@ import { parseFlags, positiveNumber } from "./args.js";
 import { Cleanup } from "./cleanup.js";
 import { cpuMs, rssMiB } from "./children.js";
 import { startHubProcess, type HubProcess } from "./hubProcess.js";
-import { runDynamicLoad, stopDynamicLoads, type DynamicLoadSummary } from "./dynamicLoad.js";
+import { runDynamicLoad, stopLoads, type DynamicLoadSummary } from "./load.js";
 import { bulkInsertSql, cityCodes, insertProbeRows, makeProbes, type Probe, type Sql } from "./listsData.js";
 import { PrismaClient } from "../prisma/generated/client.js";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
@@ -291,7 +291,7 @@ export async function run(argv: string[]): Promise<unknown> {
       data.embeddedDataDirMiB = dataDirMiB;
       hub = await startHubProcess({ store, seedPerCity, cpuProfDir: flags["cpu-prof"], dataDir, env }, cleanup);
     }
-    cleanup.add("stop load", async () => stopDynamicLoads());
+    cleanup.add("stop load", stopLoads);
     const hubPid = hub.child.proc.pid;
 
     // marketBanStatus over the probe subjects, in turn; checks each answer against the generator.
