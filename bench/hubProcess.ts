@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { Cleanup } from "./cleanup.js";
 import { createBenchDatabase } from "./database.js";
 import { spawnNode, type Child, type ChildExit } from "./children.js";
+import { log } from "./figures.js";
 
 export interface HubReady {
   url: string;
@@ -48,8 +49,6 @@ export interface HubProcessOptions {
   /** PostgreSQL store: use this database (its owner drops it) instead of a fresh throw-away one. */
   databaseUrl?: string;
 }
-
-const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
 export async function startHubProcess(opts: HubProcessOptions, cleanup: Cleanup): Promise<HubProcess> {
   let dataDir = opts.dataDir;
