@@ -1,5 +1,5 @@
-// The servers `npm run bench -- gateway` measures, each a child process: the hub as
-// `npm start` runs it, and the stock Apollo gateway over the hub's subgraphs.
+// The servers the benches measure, each a child process: the hub as `npm start` runs it
+// (every bench), and the stock Apollo gateway over the hub's subgraphs (the gateway bench).
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
