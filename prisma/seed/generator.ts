@@ -3,9 +3,9 @@
  * 双公示 records (licenses, penalties) and their legal representatives (法定代表人)
  * as individuals with professional qualifications.
  *
- * Pure: no I/O beyond the city registry read when lib/cities.js is imported, no clock,
- * no Math.random(). Records stream one enterprise at a time; the only state kept
- * across enterprises is one person counter per city, so a million enterprises need
+ * Pure: no I/O beyond reading the city registry and the word tables (data/*.json) once at
+ * load, no clock, no Math.random(). Records stream one enterprise at a time; the only state
+ * kept across enterprises is one person counter per city, so a million enterprises need
  * no more memory than ten.
  *
  * Identifiers are valid by construction and unique without a "seen" set:
@@ -21,6 +21,10 @@
 import { partnerCities, type City } from "../../lib/cities.js";
 import { USCC_ALPHABET, idCheckDigit, orgCodeCheckChar, usccCheckChar } from "../../lib/ids/index.js";
 import { WeightedTable, affinePermutation, hash32, rngFor, type Random } from "./random.js";
+import {
+  CHINESE_ORDINALS, COMPANY_FORMS, DEPTS, FEMALE_CHARS, INDUSTRIES_BY_TYPE, MALE_CHARS, PENALTY_KINDS, PROVINCE_ABBR, QUALIFICATIONS, ROADS, SURNAMES, TRADE_NAMES,
+  authorityName, issuerName, type DeptKey, type Dept, type Industry, type PenaltyKind,
+} from "./words.js";
 
 // ---------------------------------------------------------------------------
 // Public record types (one field per column; dates as YYYY-MM-DD)
@@ -178,100 +182,11 @@ const UNIFIED_CODE_FROM = "2015-10-01";
 export const PUBLICITY_YEARS: Readonly<Record<PenaltySeverity, number>> = { 一般: 1, 严重: 3 };
 
 // ---------------------------------------------------------------------------
-// Word lists
+// Distributions (the word tables: words.ts, data/*.json)
 // ---------------------------------------------------------------------------
-
-const SURNAMES = new WeightedTable<string>([
-  ["王", 72], ["李", 71], ["张", 68], ["刘", 55], ["陈", 45], ["杨", 31], ["赵", 20], ["黄", 18], ["周", 17], ["吴", 16],
-  ["徐", 13], ["孙", 12], ["马", 12], ["胡", 11], ["朱", 11], ["郭", 11], ["何", 9], ["罗", 8], ["高", 8], ["林", 7],
-  ["郑", 6], ["梁", 6], ["谢", 6], ["宋", 5], ["唐", 5], ["韩", 5], ["冯", 5], ["许", 5], ["曹", 4], ["彭", 4],
-  ["曾", 4], ["田", 4], ["董", 4], ["袁", 3], ["潘", 3], ["于", 3], ["蒋", 3], ["蔡", 3], ["杜", 3], ["程", 3],
-  ["苏", 3], ["魏", 3], ["吕", 3], ["丁", 2], ["任", 2], ["姚", 2], ["卢", 2], ["崔", 2], ["贾", 2], ["白", 2],
-  ["薛", 2], ["闫", 2], ["雷", 2], ["侯", 2], ["史", 2], ["郝", 2], ["贺", 2], ["武", 2], ["段", 2], ["乔", 1],
-  ["常", 1], ["康", 1], ["拓", 1], ["折", 0.5], ["欧阳", 0.3], ["司马", 0.1],
-]);
-const MALE_CHARS = "伟强军磊勇杰涛斌超明刚平辉鹏华飞鑫波宁浩凯健俊峰建国志文东海林亮龙成宏兵锋振旭晨博宇轩鸿立新德福生永泽瑞鹏".split("");
-const FEMALE_CHARS = "芳娜敏静丽艳娟霞秀玲燕萍红梅琳莉婷雪慧颖倩洁晶丹蕾璐怡欣佳悦月兰英凤琴云玉春桂翠".split("");
-
-const TRADE_NAMES = (
-  "恒达 鑫源 华泰 宏远 金诚 永盛 瑞丰 天成 兴旺 德润 盛世 丰泽 博远 汇通 聚鑫 长青 新峰 华信 中天 同创 " +
-  "嘉禾 福源 泰和 润达 安康 鼎盛 宏图 锦程 众诚 利民 昌盛 荣华 祥和 顺达 广源 正泰 启航 腾飞 卓越 明德 " +
-  "黄河 塞上 陇原 秦川 草原 北斗 大漠 河套 宝塔 金沙 银泰 恒通 晋源 通达 凯盛 宏鑫 兴达 佳诚 盛达 华瑞"
-).split(" ");
-
-const ROADS = (
-  "人民路 长城路 新建路 解放路 建设路 文化路 北大街 南大街 东环路 西环路 滨河路 迎宾大道 黄河路 友谊路 " +
-  "振兴路 胜利路 朝阳路 和平路 世纪大道 开发区大道 创业路 科技路 工业园路 民族街 光明路 育才路"
-).split(" ");
-
-interface Industry {
-  code: string;
-  label: string;
-  /** Words the name is built from; for 个体工商户 and 合作社 the full tail. */
-  words: string[];
-  weight: number;
-  /** Extra weight in a city (by code): coal in 榆林, oil in 延安, dairy in 呼和浩特… */
-  boost?: Record<string, number>;
-}
-
-const COMPANY_INDUSTRIES: Industry[] = [
-  { code: "B0610", label: "烟煤和无烟煤开采洗选", words: ["煤业", "矿业", "能源"], weight: 3, boost: { "610800": 6, "620800": 3, "640100": 2 } },
-  { code: "B0710", label: "石油开采", words: ["石油", "油气", "能源"], weight: 0.5, boost: { "610600": 8, "610800": 3 } },
-  { code: "C1310", label: "谷物磨制", words: ["粮油", "面粉"], weight: 1.5 },
-  { code: "C1441", label: "液体乳制造", words: ["乳业", "乳品"], weight: 0.5, boost: { "150100": 8, "640100": 2 } },
-  { code: "C1512", label: "白酒制造", words: ["酒业", "酿酒"], weight: 1 },
-  { code: "C2614", label: "有机化学原料制造", words: ["化工", "精细化工"], weight: 1.5, boost: { "610800": 3, "640100": 3 } },
-  { code: "C3011", label: "水泥制造", words: ["水泥", "建材"], weight: 1.5 },
-  { code: "C3120", label: "炼钢", words: ["钢铁", "特钢"], weight: 0.6, boost: { "620100": 3 } },
-  { code: "C3216", label: "铝冶炼", words: ["铝业", "有色金属"], weight: 0.5, boost: { "620100": 3, "640100": 3, "150100": 2 } },
-  { code: "D4411", label: "火力发电", words: ["热电", "电力"], weight: 1 },
-  { code: "D4415", label: "风力发电", words: ["风电", "新能源"], weight: 1, boost: { "150100": 3, "640100": 3 } },
-  { code: "D4416", label: "太阳能发电", words: ["光伏", "新能源"], weight: 1, boost: { "640100": 3 } },
-  { code: "E4710", label: "住宅房屋建筑", words: ["建筑工程", "建设工程", "建筑"], weight: 6 },
-  { code: "E4813", label: "市政道路工程建筑", words: ["路桥", "市政工程"], weight: 2 },
-  { code: "F5211", label: "百货零售", words: ["商贸", "百货"], weight: 6 },
-  { code: "F5212", label: "超级市场零售", words: ["超市", "商业"], weight: 3 },
-  { code: "F5261", label: "汽车新车零售", words: ["汽车销售", "汽车贸易"], weight: 2 },
-  { code: "G5431", label: "普通货物道路运输", words: ["物流", "运输"], weight: 4 },
-  { code: "H6110", label: "旅游饭店", words: ["酒店", "宾馆"], weight: 1.5 },
-  { code: "H6210", label: "正餐服务", words: ["餐饮", "餐饮管理"], weight: 3 },
-  { code: "I6513", label: "应用软件开发", words: ["软件", "信息技术", "网络科技"], weight: 3 },
-  { code: "K7010", label: "房地产开发经营", words: ["房地产开发", "置业"], weight: 3 },
-  { code: "L7212", label: "投资与资产管理", words: ["投资", "实业"], weight: 2 },
-  { code: "M7320", label: "工程和技术研究和试验发展", words: ["科技", "技术"], weight: 1.5 },
-  { code: "O8111", label: "汽车修理与维护", words: ["汽车服务", "汽车维修"], weight: 1 },
-];
-
-const SOLE_TRADER_INDUSTRIES: Industry[] = [
-  { code: "F5211", label: "百货零售", words: ["百货商店", "日用百货店"], weight: 4 },
-  { code: "F5212", label: "超级市场零售", words: ["超市", "便民超市"], weight: 3 },
-  { code: "H6210", label: "正餐服务", words: ["饭店", "餐馆", "牛肉面馆"], weight: 4 },
-  { code: "H6220", label: "快餐服务", words: ["小吃店", "快餐店"], weight: 2 },
-  { code: "O8111", label: "汽车修理与维护", words: ["汽车修理部", "汽修厂"], weight: 1.5 },
-];
-
-const COOPERATIVE_INDUSTRIES: Industry[] = [
-  { code: "A0113", label: "玉米种植", words: ["玉米种植专业合作社", "种植专业合作社"], weight: 2 },
-  { code: "A0141", label: "蔬菜种植", words: ["蔬菜种植专业合作社", "设施农业专业合作社"], weight: 2 },
-  { code: "A0151", label: "仁果类和核果类水果种植", words: ["苹果种植专业合作社", "果业专业合作社"], weight: 1, boost: { "610600": 6, "620800": 4 } },
-  { code: "A0311", label: "牛的饲养", words: ["肉牛养殖专业合作社", "养牛专业合作社"], weight: 1, boost: { "640100": 3, "620800": 3, "150100": 2 } },
-  { code: "A0314", label: "羊的饲养", words: ["肉羊养殖专业合作社", "养羊专业合作社"], weight: 1, boost: { "610800": 3, "150100": 3, "640100": 2 } },
-];
-
-/** 事业单位: name tails without a trade name. */
-const INSTITUTIONS: Industry[] = [
-  { code: "M7511", label: "农林牧渔技术推广服务", words: ["农业技术推广中心"], weight: 2 },
-  { code: "Q8431", label: "疾病预防控制中心", words: ["疾病预防控制中心"], weight: 1 },
-  { code: "Q8411", label: "综合医院", words: ["人民医院", "中医医院"], weight: 1 },
-  { code: "P8331", label: "普通初中教育", words: ["中学"], weight: 2 },
-  { code: "R8831", label: "图书馆", words: ["图书馆"], weight: 0.5 },
-  { code: "M7452", label: "检测服务", words: ["综合检验检测中心", "质量技术检验所"], weight: 1 },
-];
 
 const UNIT_TYPES = new WeightedTable<UnitType>([["91", 82], ["92", 10], ["93", 5], ["12", 3]]);
 const STATUSES = new WeightedTable<EnterpriseStatus>([["ACTIVE", 88], ["CANCELLED", 6], ["REVOKED", 4], ["SUSPENDED", 2]]);
-const COMPANY_FORMS = new WeightedTable([["有限公司", 6], ["有限责任公司", 3], ["股份有限公司", 1]] as const);
-const INDUSTRIES_BY_TYPE: Record<UnitType, Industry[]> = { "91": COMPANY_INDUSTRIES, "92": SOLE_TRADER_INDUSTRIES, "93": COOPERATIVE_INDUSTRIES, "12": INSTITUTIONS };
 /** Registered capital (or 开办资金 / 资金数额) in 万元, by unit type. */
 const CAPITAL_WAN: Record<UnitType, WeightedTable<number>> = {
   "91": new WeightedTable([[10, 6], [30, 5], [50, 8], [100, 12], [200, 8], [300, 6], [500, 8], [1000, 8], [2000, 4], [3000, 3], [5000, 3], [10000, 2], [50000, 0.5]]),
@@ -282,32 +197,10 @@ const CAPITAL_WAN: Record<UnitType, WeightedTable<number>> = {
 
 /** Relative share of the run registered in each city; unknown cities get 2. */
 const CITY_WEIGHTS: Record<string, number> = { "620100": 4, "150100": 3.5, "640100": 3, "610800": 3, "610600": 2, "620800": 2 };
-const PROVINCE_ABBR: Record<string, string> = { 陕西省: "陕", 甘肃省: "甘", 宁夏回族自治区: "宁", 内蒙古自治区: "蒙" };
 
 // ---------------------------------------------------------------------------
 // Authorities, licenses, penalties
 // ---------------------------------------------------------------------------
-
-interface Dept { name: string; abbr: string; national?: boolean }
-const DEPTS = {
-  market: { name: "市场监督管理局", abbr: "市监" },
-  eco: { name: "生态环境局", abbr: "环" },
-  safety: { name: "应急管理局", abbr: "应急" },
-  housing: { name: "住房和城乡建设局", abbr: "建" },
-  transport: { name: "交通运输局", abbr: "交" },
-  water: { name: "水务局", abbr: "水" },
-  tobacco: { name: "烟草专卖局", abbr: "烟" },
-  health: { name: "卫生健康委员会", abbr: "卫" },
-  education: { name: "教育局", abbr: "教" },
-  planning: { name: "自然资源和规划局", abbr: "规" },
-  agri: { name: "农业农村局", abbr: "农" },
-  tax: { name: "税务局", abbr: "税", national: true },
-} satisfies Record<string, Dept>;
-type DeptKey = keyof typeof DEPTS;
-
-function authorityName(dept: Dept, city: City): string {
-  return dept.national ? `国家税务总局${city.name}${dept.name}` : `${city.name}${dept.name}`;
-}
 
 interface Ctx {
   rng: Random;
@@ -389,25 +282,6 @@ const LICENSE_KINDS: LicenseKind[] = [
   },
 ];
 
-interface PenaltyKind { dept: DeptKey; industries: string[]; violation: string; law: string }
-const PENALTY_KINDS: PenaltyKind[] = [
-  { dept: "market", industries: [""], violation: "未按照规定期限公示年度报告", law: "《企业信息公示暂行条例》第八条" },
-  { dept: "market", industries: [""], violation: "发布虚假广告，欺骗、误导消费者", law: "《中华人民共和国广告法》第四条" },
-  { dept: "market", industries: ["F52", "H6"], violation: "销售超过保质期的食品", law: "《中华人民共和国食品安全法》第三十四条" },
-  { dept: "market", industries: ["C"], violation: "生产不符合保障人体健康和人身、财产安全的国家标准的产品", law: "《中华人民共和国产品质量法》第十三条" },
-  { dept: "eco", industries: ["B", "C", "D"], violation: "超过大气污染物排放标准排放大气污染物", law: "《中华人民共和国大气污染防治法》第十八条" },
-  { dept: "eco", industries: ["B", "C", "E", "K"], violation: "未采取有效防尘降尘措施", law: "《中华人民共和国大气污染防治法》第六十九条" },
-  { dept: "eco", industries: ["C", "D"], violation: "未依法取得排污许可证排放污染物", law: "《排污许可管理条例》第二条" },
-  { dept: "safety", industries: ["B", "C", "E"], violation: "未按照规定对从业人员进行安全生产教育和培训", law: "《中华人民共和国安全生产法》第二十八条" },
-  { dept: "safety", industries: ["B", "C26"], violation: "未对重大危险源登记建档并定期检测、评估、监控", law: "《中华人民共和国安全生产法》第四十条" },
-  { dept: "housing", industries: ["E", "K"], violation: "未取得施工许可证擅自施工", law: "《建筑工程施工许可管理办法》第三条" },
-  { dept: "housing", industries: ["K70"], violation: "未取得商品房预售许可证预售商品房", law: "《城市商品房预售管理办法》第六条" },
-  { dept: "transport", industries: ["G54", "B06"], violation: "道路货物运输车辆超限运输", law: "《公路安全保护条例》第三十三条" },
-  { dept: "tax", industries: [""], violation: "未按照规定期限办理纳税申报和报送纳税资料", law: "《中华人民共和国税收征收管理法》第二十五条" },
-  { dept: "agri", industries: ["A03"], violation: "未按规定履行动物疫病强制免疫义务", law: "《中华人民共和国动物防疫法》第十七条" },
-  { dept: "health", industries: ["Q"], violation: "使用非卫生技术人员从事医疗卫生技术工作", law: "《医疗机构管理条例》第二十七条" },
-];
-
 const FINES: Record<PenaltySeverity, WeightedTable<number>> = {
   一般: new WeightedTable([[2000, 3], [5000, 4], [10000, 5], [20000, 3], [30000, 2], [50000, 2], [100000, 1]]),
   严重: new WeightedTable([[100000, 3], [200000, 3], [500000, 2], [1000000, 1]]),
@@ -417,18 +291,6 @@ const ACTIONS: Record<PenaltySeverity, WeightedTable<PenaltyAction>> = {
   一般: new WeightedTable<PenaltyAction>([["warning", 15], ["fine", 70], ["confiscate", 10]]),
   严重: new WeightedTable<PenaltyAction>([["warning", 15], ["fine", 70], ["confiscate", 10], ["suspend", 10]]),
 };
-
-interface QualificationKind { title: string; code: string; issuer: (c: City) => string; years: number }
-const QUALIFICATIONS: QualificationKind[] = [
-  { title: "一级建造师", code: "JZ1", issuer: () => "中华人民共和国住房和城乡建设部", years: 0 },
-  { title: "二级建造师", code: "JZ2", issuer: (c) => `${c.province}住房和城乡建设厅`, years: 0 },
-  { title: "注册会计师", code: "CPA", issuer: (c) => `${c.province}注册会计师协会`, years: 0 },
-  { title: "注册安全工程师", code: "AQ", issuer: () => "中华人民共和国应急管理部", years: 0 },
-  { title: "执业药师", code: "YS", issuer: () => "国家药品监督管理局", years: 0 },
-  { title: "法律职业资格", code: "FZ", issuer: () => "中华人民共和国司法部", years: 0 },
-  { title: "注册造价工程师", code: "ZJ", issuer: () => "中华人民共和国住房和城乡建设部", years: 0 },
-  { title: "特种作业操作证（电工作业）", code: "TZ", issuer: (c) => `${c.name}应急管理局`, years: 6 },
-];
 
 // ---------------------------------------------------------------------------
 // Context for one run: per-city derived data and the ID bijections
@@ -533,7 +395,7 @@ function personFromContext(ctx: RunContext, key: number): IndividualRecord {
         idNumber,
         title: kind.title,
         certificateNumber: `${issuing.provinceAbbr}${kind.code}${issuedOn.slice(0, 4)}${String(key).padStart(9, "0")}${k}`,
-        issuedBy: kind.issuer(issuing.city),
+        issuedBy: issuerName(kind, issuing.city),
         issuedOn,
         validUntil: kind.years ? addDays(addYears(issuedOn, kind.years), -1) : null,
         issuingCityCode: issuing.city.code,
@@ -572,8 +434,6 @@ function capital(rng: Random, type: UnitType): string {
   if (type === "91" && rng.chance(0.1)) return yuan(rng.int(100_000, 50_000_000) * 100 + rng.int(0, 99));
   return yuan(CAPITAL_WAN[type].pick(rng) * 10_000 * 100);
 }
-
-const CHINESE_ORDINALS = "一二三四五六七八九十".split("");
 
 function enterpriseName(rng: Random, type: UnitType, info: CityInfo, district: CityInfo["districts"][number], industry: Industry): string {
   const city = info.city;
