@@ -3,7 +3,7 @@
 // and extended without reading the generator. Our own files, shipped with it: not validated.
 import { readFileSync } from "node:fs";
 import type { City } from "../../lib/cities.js";
-import type { UnitType } from "./generator.js";
+import type { UnitType } from "./records.js";
 import { WeightedTable } from "./random.js";
 
 function table<T>(name: string): T {
