@@ -82,3 +82,6 @@ export const QUALIFICATIONS = table<QualificationKind[]>("qualifications");
 export function issuerName(kind: QualificationKind, city: City): string {
   return kind.issuer.replace("{province}", () => city.province).replace("{city}", () => city.name);
 }
+
+/** The graph demo's own smaller tables (graph.ts), apart from the generator's. */
+export const GRAPH_NAMES = table<{ surnames: string[]; givenNameChars: string; tradeNames: string[]; lines: string[] }>("graphNames");
