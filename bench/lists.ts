@@ -10,6 +10,7 @@
 // ANALYZE the SQL Prisma sends for them; start the hub on the data; load each query through
 // the gateway at each concurrency of --connections (1 = latency without queueing).
 // BENCH_DATABASE_URL: the PostgreSQL server for the throw-away database.
+// Here: the steps in order and the report; each step in listsSetup.ts, listsDataLayer.ts, listsLoads.ts.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
