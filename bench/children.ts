@@ -77,21 +77,19 @@ export function spawnNode(opts: SpawnOptions): Child {
     );
   });
   ready.catch(() => {}); // the caller awaits it; this only stops an unhandled rejection if it never does
+  return { name: opts.name, proc, ready, stop: (graceMs = 5_000) => stopProcess(proc, graceMs) };
+}
+
+/** SIGTERM, then SIGKILL if it has not exited after `graceMs`; how it ended (null: it already had). */
+export async function stopProcess(proc: ChildProcess, graceMs: number): Promise<ChildExit | null> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return null;
+  const t0 = Date.now();
   const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
-  return {
-    name: opts.name,
-    proc,
-    ready,
-    async stop(graceMs = 5_000) {
-      if (proc.exitCode !== null || proc.signalCode !== null) return null;
-      const t0 = Date.now();
-      proc.kill("SIGTERM");
-      const timer = setTimeout(() => proc.kill("SIGKILL"), graceMs);
-      await exited;
-      clearTimeout(timer);
-      return { code: proc.exitCode, signal: proc.signalCode, stopMs: Date.now() - t0 };
-    },
-  };
+  proc.kill("SIGTERM");
+  const timer = setTimeout(() => proc.kill("SIGKILL"), graceMs);
+  await exited;
+  clearTimeout(timer);
+  return { code: proc.exitCode, signal: proc.signalCode, stopMs: Date.now() - t0 };
 }
 
 /** pino level ≥ 40 (warn) and anything that is not pino JSON is worth showing; info is not. */

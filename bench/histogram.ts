@@ -3,6 +3,8 @@
 // IPC), percentiles within one bucket's width.
 //
 // Buckets: 0.1 ms wide below 100 ms, 1 ms below 10 s, 10 ms below 120 s; one overflow bucket.
+import { round } from "./figures.js";
+
 const FINE_MAX = 100; // ms
 const MID_MAX = 10_000;
 const COARSE_MAX = 120_000;
@@ -34,8 +36,6 @@ export interface HistogramSnapshot {
   min: number;
   max: number;
 }
-
-const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 export class Histogram {
   private counts = new Float64Array(BUCKETS);

@@ -1,5 +1,5 @@
-// The servers `npm run bench -- gateway` measures, each a child process: the hub as
-// `npm start` runs it, and the stock Apollo gateway over the hub's subgraphs.
+// The servers the benches measure, each a child process: the hub as `npm start` runs it
+// (every bench), and the stock Apollo gateway over the hub's subgraphs (the gateway bench).
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { Cleanup } from "./cleanup.js";
 import { createBenchDatabase } from "./database.js";
 import { spawnNode, type Child, type ChildExit } from "./children.js";
+import { log } from "./figures.js";
 
 export interface HubReady {
   url: string;
@@ -48,8 +49,6 @@ export interface HubProcessOptions {
   /** PostgreSQL store: use this database (its owner drops it) instead of a fresh throw-away one. */
   databaseUrl?: string;
 }
-
-const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
 export async function startHubProcess(opts: HubProcessOptions, cleanup: Cleanup): Promise<HubProcess> {
   let dataDir = opts.dataDir;

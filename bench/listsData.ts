@@ -17,6 +17,12 @@ export function cityCodes(): string[] {
   return partnerCities().map((c) => c.code);
 }
 
+/** The city filters page chains rotate over: each city alone, two neighbours, all six. */
+export function citySets(): string[][] {
+  const c = cityCodes();
+  return [...c.map((x) => [x]), [c[0], c[1]], [c[2], c[3]], c];
+}
+
 const sqlText = (xs: string[]) => `ARRAY[${xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(",")}]`;
 
 /**

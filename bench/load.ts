@@ -1,28 +1,56 @@
-// One load run with autocannon, summarised the way the benches report it.
+// Load runs with autocannon, summarised the way the benches report them: one fixed request
+// body (runLoad), or a body made per request from earlier answers (runDynamicLoad).
 import autocannon from "autocannon";
+import { percentile, round } from "./figures.js";
 
-export interface LoadOptions {
+interface LoadTarget {
   url: string;
-  /** GraphQL request body (JSON text). */
-  body: string;
   headers?: Record<string, string>;
   connections: number;
   durationSec: number;
+}
+
+export interface LoadOptions extends LoadTarget {
+  /** GraphQL request body (JSON text). */
+  body: string;
   /** The verified answer: any other body (e.g. a 200 carrying GraphQL errors) counts as a mismatch. */
   expectBody?: string;
 }
 
-export interface LoadSummary {
+/**
+ * `ctx` belongs to one request: what nextBody puts there, onBody sees for that request's response
+ * (autocannon gives each connection a fresh context before each request, and one request is in
+ * flight per connection).
+ */
+export interface DynamicLoadOptions extends LoadTarget {
+  /** The next GraphQL request body (JSON text). */
+  nextBody: (ctx: Record<string, unknown>) => string;
+  /** Sees every response body (e.g. to take a cursor); returns false for a wrong answer. */
+  onBody: (body: string, ctx: Record<string, unknown>) => boolean;
+}
+
+interface Measured {
   requestsPerSec: number;
   responses: number;
+  latencyMs: { mean: number; p50: number; p95: number; p99: number; max: number };
+}
+
+export interface LoadSummary extends Measured {
   /** Requests written, including those still in flight when the run stopped (the server finishes them). */
   sent: number;
-  latencyMs: { mean: number; p50: number; p95: number; p99: number; max: number };
   errors: number;
   timeouts: number;
   non2xx: number;
   mismatches: number;
   bytesPerResponse: number;
+}
+
+export interface DynamicLoadSummary extends Measured {
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  /** Responses `onBody` refused (GraphQL errors, unexpected shape). */
+  wrongAnswers: number;
 }
 
 /** Runs in progress, so an interrupted bench can stop hammering servers it is shutting down. */
@@ -36,35 +64,16 @@ export async function stopLoads(): Promise<void> {
   await Promise.allSettled(running.values());
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[idx];
-}
-
-const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-export async function runLoad(opts: LoadOptions): Promise<LoadSummary> {
+/** One autocannon run with our own latency samples: autocannon's histogram has no p95 and keeps whole milliseconds. */
+async function measure(options: autocannon.Options): Promise<{ result: autocannon.Result; measured: Measured; bytes: number }> {
   if (stopped) throw new Error("load generation was stopped (bench interrupted)");
-  // Our own latency samples: autocannon's histogram has no p95 and keeps whole milliseconds.
   let samples = new Float64Array(1 << 16);
   let n = 0;
   let bytes = 0;
   let instance!: autocannon.Instance;
   const done = new Promise<autocannon.Result>((resolve, reject) => {
     // The callback form: only it returns the instance whose per-response events we need.
-    instance = autocannon(
-      {
-        url: opts.url,
-        method: "POST",
-        headers: { "content-type": "application/json", ...opts.headers },
-        body: opts.body,
-        connections: opts.connections,
-        duration: opts.durationSec,
-        expectBody: opts.expectBody,
-      },
-      (err, result) => (err ? reject(err) : resolve(result)),
-    );
+    instance = autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
   });
   running.set(instance, done);
   instance.on("response", (_client, _status, resBytes, responseTime) => {
@@ -80,11 +89,10 @@ export async function runLoad(opts: LoadOptions): Promise<LoadSummary> {
   const sorted = samples.subarray(0, n).sort();
   let sum = 0;
   for (const v of sorted) sum += v;
-  return {
+  const measured = {
     // Responses over the measured wall time; autocannon's per-second mean drops the partial last second.
     requestsPerSec: round(n / result.duration, 1),
     responses: n,
-    sent: result.requests.sent,
     latencyMs: {
       mean: round(n ? sum / n : 0),
       p50: round(percentile(sorted, 50)),
@@ -92,10 +100,46 @@ export async function runLoad(opts: LoadOptions): Promise<LoadSummary> {
       p99: round(percentile(sorted, 99)),
       max: round(n ? sorted[n - 1] : 0),
     },
+  };
+  return { result, measured, bytes };
+}
+
+function post(target: LoadTarget): autocannon.Options {
+  return {
+    url: target.url,
+    method: "POST",
+    headers: { "content-type": "application/json", ...target.headers },
+    connections: target.connections,
+    duration: target.durationSec,
+  };
+}
+
+export async function runLoad(opts: LoadOptions): Promise<LoadSummary> {
+  const { result, measured, bytes } = await measure({ ...post(opts), body: opts.body, expectBody: opts.expectBody });
+  const { requestsPerSec, responses, latencyMs } = measured;
+  return {
+    requestsPerSec,
+    responses,
+    sent: result.requests.sent,
+    latencyMs,
     errors: result.errors,
     timeouts: result.timeouts,
     non2xx: result.non2xx,
     mismatches: result.mismatches,
-    bytesPerResponse: n ? Math.round(bytes / n) : 0,
+    bytesPerResponse: responses ? Math.round(bytes / responses) : 0,
   };
+}
+
+export async function runDynamicLoad(opts: DynamicLoadOptions): Promise<DynamicLoadSummary> {
+  let wrong = 0;
+  const requests: autocannon.Request[] = [
+    {
+      setupRequest: (req, context) => ({ ...req, body: opts.nextBody(context as Record<string, unknown>) }),
+      onResponse: (_status, body, context) => {
+        if (!opts.onBody(body, context as Record<string, unknown>)) wrong++;
+      },
+    },
+  ];
+  const { result, measured } = await measure({ ...post(opts), requests });
+  return { ...measured, errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx, wrongAnswers: wrong };
 }

@@ -23,6 +23,23 @@ export function readEventId(tag: string, id: string): { warmup: boolean; index: 
   return { warmup: kind === WARMUP, index: parseInt(id.slice(24), 16) };
 }
 
+/** One bit per measured event index: which of them arrived, for millions of events in a few hundred kB. */
+export class EventSet {
+  private readonly bits: Uint8Array;
+
+  constructor(capacity: number) {
+    this.bits = new Uint8Array(Math.ceil(capacity / 8));
+  }
+
+  has(i: number): boolean {
+    return (this.bits[i >> 3] & (1 << (i & 7))) !== 0;
+  }
+
+  add(i: number): void {
+    this.bits[i >> 3] |= 1 << (i & 7);
+  }
+}
+
 /** How many of events 0..published-1 a subscriber following every n-th, from `offset`, should get. */
 export function expectedOf(published: number, n: number, offset: number): number {
   return published > offset ? Math.floor((published - 1 - offset) / n) + 1 : 0;

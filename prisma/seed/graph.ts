@@ -23,7 +23,8 @@
 import { partnerCities, type City } from "../../lib/cities.js";
 import { idCheckDigit, orgCodeCheckChar, usccCheckChar } from "../../lib/ids/index.js";
 import { Random } from "./random.js";
-import { seedAnchorDate } from "./generator.js";
+import { seedAnchorDate } from "./formats.js";
+import { GRAPH_NAMES } from "./words.js";
 import type { GraphEdge, GraphNode, GraphStore, RelationType } from "../../graph/types.js";
 
 /** Every "current" demo edge is valid on this date (the seed data's fixed today). */
@@ -48,10 +49,11 @@ export interface DemoGraph {
   };
 }
 
-const SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "马", "郭", "高", "拓", "贺", "白"];
-const GIVEN = "伟强军磊勇杰涛斌超明刚平辉鹏华飞芳娜敏静丽艳娟霞秀玲燕萍红梅琳".split("");
-const TRADES = ["恒达", "鑫源", "华泰", "宏远", "金诚", "永盛", "瑞丰", "天成", "河套", "塞上", "陇原", "秦川", "北斗", "黄河"];
-const LINES = ["能源", "煤业", "物流", "化工", "建设", "商贸", "科技", "乳业", "新材料", "投资"];
+const SURNAMES = GRAPH_NAMES.surnames;
+const GIVEN = GRAPH_NAMES.givenNameChars.split("");
+const TRADES = GRAPH_NAMES.tradeNames;
+/** Lines of business in a company's name. */
+const LINES = GRAPH_NAMES.lines;
 
 class Ids {
   private enterprises = 0;
@@ -80,33 +82,51 @@ class Ids {
   }
 }
 
-export function demoGraph(seed: number, opts: { anchors?: string[] } = {}): DemoGraph {
-  const rng = new Random(seed);
-  const ids = new Ids(rng);
-  const cities = [...partnerCities()];
-  for (let i = cities.length - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [cities[i], cities[j]] = [cities[j], cities[i]];
-  }
-  const city = (i: number) => cities[i % cities.length];
-  const nodes: GraphNode[] = [];
-  const edges: GraphEdge[] = [];
+/** The demo's nodes and edges as they are laid, in cities shuffled by the seed. */
+class DemoBuilder {
+  readonly rng: Random;
+  private readonly ids: Ids;
+  readonly cities: City[];
+  readonly nodes: GraphNode[] = [];
+  readonly edges: GraphEdge[] = [];
 
-  const person = (c: number, riskFlags: string[] = []) => {
-    const id = ids.idNumber(city(c));
-    nodes.push({ id, kind: "Person", name: rng.pick(SURNAMES) + rng.pick(GIVEN) + rng.pick(GIVEN), cityCode: city(c).code, riskFlags });
+  constructor(seed: number) {
+    this.rng = new Random(seed);
+    this.ids = new Ids(this.rng);
+    this.cities = [...partnerCities()];
+    for (let i = this.cities.length - 1; i > 0; i--) {
+      const j = this.rng.int(0, i);
+      [this.cities[i], this.cities[j]] = [this.cities[j], this.cities[i]];
+    }
+  }
+
+  city = (i: number) => this.cities[i % this.cities.length];
+
+  person = (c: number, riskFlags: string[] = []) => {
+    const id = this.ids.idNumber(this.city(c));
+    const rng = this.rng;
+    this.nodes.push({ id, kind: "Person", name: rng.pick(SURNAMES) + rng.pick(GIVEN) + rng.pick(GIVEN), cityCode: this.city(c).code, riskFlags });
     return id;
   };
-  const company = (c: number, riskFlags: string[] = []) => {
-    const id = ids.uscc(city(c).code);
-    const name = `${city(c).name.replace(/市$/, "")}${rng.pick(TRADES)}${rng.pick(LINES)}有限公司`;
-    nodes.push({ id, kind: "Enterprise", name, cityCode: city(c).code, riskFlags });
+
+  company = (c: number, riskFlags: string[] = []) => {
+    const id = this.ids.uscc(this.city(c).code);
+    const name = `${this.city(c).name.replace(/市$/, "")}${this.rng.pick(TRADES)}${this.rng.pick(LINES)}有限公司`;
+    this.nodes.push({ id, kind: "Enterprise", name, cityCode: this.city(c).code, riskFlags });
     return id;
   };
-  const edge = (type: RelationType, from: string, to: string, c: number, extra: Partial<GraphEdge> = {}) => {
-    edges.push({ type, from, to, cityCode: city(c).code, validFrom: SINCE, validTo: null, share: null, ...extra });
+
+  edge = (type: RelationType, from: string, to: string, c: number, extra: Partial<GraphEdge> = {}) => {
+    this.edges.push({ type, from, to, cityCode: this.city(c).code, validFrom: SINCE, validTo: null, share: null, ...extra });
   };
-  const holds = (from: string, to: string, share: number, c: number) => edge("SHAREHOLDER_OF", from, to, c, { share });
+
+  holds = (from: string, to: string, share: number, c: number) => this.edge("SHAREHOLDER_OF", from, to, c, { share });
+}
+
+export function demoGraph(seed: number, opts: { anchors?: string[] } = {}): DemoGraph {
+  // The shapes are laid in this order: each name and id the seed gives follows from it.
+  const b = new DemoBuilder(seed);
+  const { city, person, company, edge, holds, nodes, edges, cities } = b;
 
   // chain P →0.8 A →0.6 B →0.5 C
   const chain = { person: person(3), a: company(3), b: company(3), c: company(3, ["JUDGMENT_DEFAULTER"]) };

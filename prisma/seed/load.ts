@@ -58,59 +58,50 @@ type Table = keyof SeedCounts;
 /** Dependency order: a row's references are inserted before it. */
 const ORDER: readonly Table[] = ["individuals", "qualifications", "enterprises", "licenses", "penalties"];
 
-/** [column, generator record field, SQL type] per table, for the "sql" path. */
-const COLUMNS: Record<Table, { table: string; columns: ReadonlyArray<readonly [string, string, string]> }> = {
-  individuals: {
-    table: `"individual"."individual"`,
-    columns: [["id_number", "idNumber", "text"], ["name", "name", "text"], ["city_code", "cityCode", "text"]],
-  },
+/**
+ * Per table, for the "sql" path: the generator record fields it takes, in column order. A
+ * field's column is its name in snake_case (as the Prisma schema maps it).
+ */
+const COLUMNS: Record<Table, { table: string; fields: readonly string[] }> = {
+  individuals: { table: `"individual"."individual"`, fields: ["idNumber", "name", "cityCode"] },
   qualifications: {
     table: `"individual"."professional_qualification"`,
-    columns: [
-      ["id_number", "idNumber", "text"], ["title", "title", "text"], ["certificate_number", "certificateNumber", "text"],
-      ["issued_by", "issuedBy", "text"], ["issued_on", "issuedOn", "date"], ["valid_until", "validUntil", "date"],
-      ["issuing_city_code", "issuingCityCode", "text"],
-    ],
+    fields: ["idNumber", "title", "certificateNumber", "issuedBy", "issuedOn", "validUntil", "issuingCityCode"],
   },
   enterprises: {
     table: `"enterprise"."enterprise"`,
-    columns: [
-      ["uscc", "uscc", "text"], ["name", "name", "text"], ["legal_representative_name", "legalRepresentativeName", "text"],
-      ["legal_representative_id", "legalRepresentativeId", "text"], ["registered_city_code", "registeredCityCode", "text"],
-      ["registered_capital", "registeredCapital", "numeric"], ["established_on", "establishedOn", "date"],
-      ["status", "status", `"enterprise"."EnterpriseStatus"`], ["industry_code", "industryCode", "text"], ["address", "address", "text"],
-    ],
+    fields: ["uscc", "name", "legalRepresentativeName", "legalRepresentativeId", "registeredCityCode", "registeredCapital", "establishedOn", "status", "industryCode", "address"],
   },
   licenses: {
     table: `"enterprise"."administrative_license"`,
-    columns: [
-      ["uscc", "uscc", "text"], ["decision_number", "decisionNumber", "text"], ["license_name", "licenseName", "text"],
-      ["authority", "authority", "text"], ["decided_on", "decidedOn", "date"], ["valid_until", "validUntil", "date"],
-      ["content", "content", "text"], ["issuing_city_code", "issuingCityCode", "text"],
-    ],
+    fields: ["uscc", "decisionNumber", "licenseName", "authority", "decidedOn", "validUntil", "content", "issuingCityCode"],
   },
   penalties: {
     table: `"enterprise"."administrative_penalty"`,
-    columns: [
-      ["uscc", "uscc", "text"], ["decision_number", "decisionNumber", "text"], ["authority", "authority", "text"],
-      ["decided_on", "decidedOn", "date"], ["content", "content", "text"], ["fine_amount", "fineAmount", "numeric"],
-      ["issuing_city_code", "issuingCityCode", "text"], ["publicity_until", "publicityUntil", "date"],
-    ],
+    fields: ["uscc", "decisionNumber", "authority", "decidedOn", "content", "fineAmount", "issuingCityCode", "publicityUntil"],
   },
 };
 
+/** The SQL type of each field that is not text (a field has one type in every table). */
+const SQL_TYPES: Readonly<Record<string, string>> = {
+  issuedOn: "date", validUntil: "date", establishedOn: "date", decidedOn: "date", publicityUntil: "date",
+  registeredCapital: "numeric", fineAmount: "numeric", status: `"enterprise"."EnterpriseStatus"`,
+};
+
+const snakeCase = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
 const INSERT_SQL = Object.fromEntries(
   ORDER.map((t) => {
-    const { table, columns } = COLUMNS[t];
-    const target = columns.map(([col]) => `"${col}"`).join(", ");
-    const source = columns.map(([, field]) => `"${field}"`).join(", ");
-    const shape = columns.map(([, field, type]) => `"${field}" ${type}`).join(", ");
+    const { table, fields } = COLUMNS[t];
+    const target = fields.map((f) => `"${snakeCase(f)}"`).join(", ");
+    const source = fields.map((f) => `"${f}"`).join(", ");
+    const shape = fields.map((f) => `"${f}" ${SQL_TYPES[f] ?? "text"}`).join(", ");
     return [t, `INSERT INTO ${table} (${target}) SELECT ${source} FROM json_to_recordset($1::json) AS r(${shape}) ON CONFLICT DO NOTHING`];
   }),
 ) as Record<Table, string>;
 
 /** Only the listed fields go into the JSON (drops `key`, nested qualifications, `severity`). */
-const JSON_FIELDS = Object.fromEntries(ORDER.map((t) => [t, COLUMNS[t].columns.map(([, field]) => field)])) as Record<Table, string[]>;
+const JSON_FIELDS = Object.fromEntries(ORDER.map((t) => [t, [...COLUMNS[t].fields]])) as Record<Table, string[]>;
 
 /** `YYYY-MM-DD` → the UTC midnight Prisma writes to a DATE column. */
 function date(iso: string): Date {
@@ -153,36 +144,21 @@ function sqlSteps(prisma: PrismaClient, rows: Rows): Array<[Table, Prisma.Prisma
 }
 
 function createManySteps(prisma: PrismaClient, rows: Rows): Array<[Table, Prisma.PrismaPromise<Prisma.BatchPayload>]> {
-  const steps: Array<[Table, Prisma.PrismaPromise<Prisma.BatchPayload>]> = [];
-  if (rows.individuals.length) {
-    steps.push(["individuals", prisma.individual.createMany({
-      data: rows.individuals.map((p) => ({ idNumber: p.idNumber, name: p.name, cityCode: p.cityCode })),
-      skipDuplicates: true,
-    })]);
-  }
-  if (rows.qualifications.length) {
-    steps.push(["qualifications", prisma.professionalQualification.createMany({
-      data: rows.qualifications.map((q) => ({ ...q, issuedOn: date(q.issuedOn), validUntil: optionalDate(q.validUntil) })),
-      skipDuplicates: true,
-    })]);
-  }
-  steps.push(["enterprises", prisma.enterprise.createMany({
-    data: rows.enterprises.map((e) => ({ ...e, establishedOn: date(e.establishedOn) })),
-    skipDuplicates: true,
-  })]);
-  if (rows.licenses.length) {
-    steps.push(["licenses", prisma.administrativeLicense.createMany({
-      data: rows.licenses.map((l) => ({ ...l, decidedOn: date(l.decidedOn), validUntil: optionalDate(l.validUntil) })),
-      skipDuplicates: true,
-    })]);
-  }
-  if (rows.penalties.length) {
-    steps.push(["penalties", prisma.administrativePenalty.createMany({
-      data: rows.penalties.map(({ severity: _severity, ...p }) => ({ ...p, decidedOn: date(p.decidedOn), publicityUntil: date(p.publicityUntil) })),
-      skipDuplicates: true,
-    })]);
-  }
-  return steps;
+  // Made only for the tables this batch has rows for (a reused representative brings none).
+  const make: Record<Table, () => Prisma.PrismaPromise<Prisma.BatchPayload>> = {
+    individuals: () => prisma.individual.createMany({ data: rows.individuals.map((p) => ({ idNumber: p.idNumber, name: p.name, cityCode: p.cityCode })), skipDuplicates: true }),
+    qualifications: () => prisma.professionalQualification.createMany({
+      data: rows.qualifications.map((q) => ({ ...q, issuedOn: date(q.issuedOn), validUntil: optionalDate(q.validUntil) })), skipDuplicates: true,
+    }),
+    enterprises: () => prisma.enterprise.createMany({ data: rows.enterprises.map((e) => ({ ...e, establishedOn: date(e.establishedOn) })), skipDuplicates: true }),
+    licenses: () => prisma.administrativeLicense.createMany({
+      data: rows.licenses.map((l) => ({ ...l, decidedOn: date(l.decidedOn), validUntil: optionalDate(l.validUntil) })), skipDuplicates: true,
+    }),
+    penalties: () => prisma.administrativePenalty.createMany({
+      data: rows.penalties.map(({ severity: _severity, ...p }) => ({ ...p, decidedOn: date(p.decidedOn), publicityUntil: date(p.publicityUntil) })), skipDuplicates: true,
+    }),
+  };
+  return ORDER.filter((t) => rows[t].length > 0).map((t) => [t, make[t]()]);
 }
 
 export async function seedStore(prisma: PrismaClient, opts: SeedOptions): Promise<SeedSummary> {
