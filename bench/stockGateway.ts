@@ -15,12 +15,11 @@
 // Before any Apollo package loads, as lib/config.ts does for the hub: never phone home.
 process.env.APOLLO_TELEMETRY_DISABLED = "1";
 
-const { readFileSync } = await import("node:fs");
-const { parse } = await import("graphql");
 const { ApolloServer } = await import("@apollo/server");
 const { startStandaloneServer } = await import("@apollo/server/standalone");
 const { ApolloGateway, RemoteGraphQLDataSource } = await import("@apollo/gateway");
 const { composeSupergraph } = await import("../gateway/compose.js");
+const { loadSubgraphSchema } = await import("../lib/service/schema.js");
 
 const spec = process.env.BENCH_SUBGRAPHS;
 if (!spec) {
@@ -30,7 +29,7 @@ if (!spec) {
 const subgraphs = spec.split(",").map((pair) => {
   const [name, url] = pair.split("=");
   // The contract each subgraph ships in its folder: the same SDL the hub composes from.
-  const typeDefs = parse(readFileSync(new URL(`../subgraphs/${name}/schema.graphql`, import.meta.url), "utf8"));
+  const typeDefs = loadSubgraphSchema(new URL(`../subgraphs/${name}/schema.graphql`, import.meta.url));
   return { name, url, typeDefs };
 });
 
