@@ -5,6 +5,7 @@
  */
 import { ApolloServer } from "@apollo/server";
 import { createHttpService, listen, type RunningService } from "../lib/service/http.js";
+import { metricsRoute } from "../lib/service/metrics.js";
 import { formatErrorFor } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
 import { signIdentity } from "../lib/auth/internalToken.js";
@@ -59,7 +60,16 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     apollo,
     logger,
     maxBodyBytes: opts.limits.maxBodyBytes,
-    routes: subscriptions ? [subscriptions.route] : [],
+    routes: [
+      ...(subscriptions ? [subscriptions.route] : []),
+      metricsRoute(() => {
+        const live = subscriptions?.stats() ?? { groups: 0, members: 0 };
+        return [
+          { name: "hub_subscribers", help: "Subscriptions open now (WebSocket and SSE).", type: "gauge", value: live.members },
+          { name: "hub_subscription_groups", help: "Running subscription operations, each shared by the subscribers with the same rights, document and variables.", type: "gauge", value: live.groups },
+        ];
+      }),
+    ],
     maxBatch: opts.limits.maxBatch,
     admit: async (req) => rateLimit.admit(await authenticate(req)),
     context: async ({ admission: identity }) => ({

@@ -1,4 +1,12 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQueryable } from "@prisma/driver-adapter-utils";
+
+/**
+ * Whose work a statement is: a subgraph request runs inside a scope, marked `background` when
+ * the caller is the hub's own background work (a service identity: the risk engine, the
+ * graph's risk flags), whose statements are not the partners' and are not counted.
+ */
+export const sqlScope = new AsyncLocalStorage<{ background: boolean }>();
 
 /**
  * Counts SQL statements sent through a Prisma driver adapter: the measure the
@@ -15,7 +23,7 @@ function countQueries<T extends SqlQueryable>(target: T, counter: StatementCount
       const value = Reflect.get(obj, prop, receiver);
       if (prop === "queryRaw" || prop === "executeRaw") {
         return (...args: unknown[]) => {
-          counter.count++;
+          if (!sqlScope.getStore()?.background) counter.count++;
           return (value as (...a: unknown[]) => unknown).apply(obj, args);
         };
       }

@@ -52,7 +52,7 @@ describe("risk warning and watchlists", () => {
     const errors: unknown[] = [];
     client.subscribe<{ riskAlert: (typeof got)[number] }>({ query: `subscription($w: ID) { riskAlert(watchlist: $w) { ruleId alert { message severity subject { uscc name } } } }`, variables: { w: watchlist } },
       { next: (r) => (r.data ? got.push(r.data.riskAlert) : errors.push(r.errors)), error: (e) => errors.push(e), complete: () => undefined });
-    await new Promise((r) => setTimeout(r, 300));
+    await hub.untilSubscribers(1);
 
     expect((await recognize(target.uscc, YULIN)).errors).toBeUndefined();
     await until(() => (got.some((a) => a.ruleId === "NEW_BLACKLIST_ENTRY") ? true : undefined));

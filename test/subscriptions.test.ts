@@ -86,7 +86,7 @@ describe.each(BUSES)("subscriptions through the gateway on the %s bus", (_bus, b
     const client = wsClient(hub);
     const sub = collect(client, `subscription { listEntryChanged(cities: ["610800"]) { id sequence city { code } toState
       entry { id state issuingCity { name } subject { __typename ... on Enterprise { uscc name registeredCity { name } } } } } }`);
-    await new Promise((r) => setTimeout(r, 300));
+    await hub.untilSubscribers(1);
     const r = await recognize(firms[0].uscc);
     expect(r.errors).toBeUndefined();
     await recognize(firms[1].uscc, { city: "640100", sub: "yinchuan", scopes: ["credit:read", "lists:write"] });
@@ -107,7 +107,7 @@ describe.each(BUSES)("subscriptions through the gateway on the %s bus", (_bus, b
     const query = `subscription($after: String) { listEntryChanged(after: $after, types: [FALSE_LITIGATION]) { id sequence } }`;
     const first = wsClient(hub);
     const a = collect(first, query);
-    await new Promise((r) => setTimeout(r, 300));
+    await hub.untilSubscribers(1);
     const publish = (count: number, from: number) => hub.bus.publish(Array.from({ length: count }, (_, i) => ({
       id: `00000000-0000-4000-8000-${String(from + i).padStart(12, "0")}`, stream: "lists", type: "ListEntryChanged", entityId: "1", city: "610800", occurredAt: new Date().toISOString(), payload: { id: 1, from: "RECOGNISED", to: "PUBLISHED", listType: "FALSE_LITIGATION", subject: "91110000600037341L", subjectKind: "ENTERPRISE" },
     })));
@@ -159,7 +159,7 @@ describe.each(BUSES)("subscriptions through the gateway on the %s bus", (_bus, b
     const res = await open();
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/event-stream");
-    await new Promise((r) => setTimeout(r, 200));
+    await hub.untilSubscribers(1);
     const publish = (ids: number[]) => hub.bus.publish(ids.map((i) => ({
       id: `00000000-0000-4000-9000-${String(i).padStart(12, "0")}`, stream: "lists", type: "ListEntryChanged", entityId: "1", city: "620100", occurredAt: new Date().toISOString(), payload: { id: 1, from: "PUBLISHED", to: "EXITED", listType: "FALSE_LITIGATION", subject: "91110000600037341L", subjectKind: "ENTERPRISE" },
     })));
@@ -170,6 +170,8 @@ describe.each(BUSES)("subscriptions through the gateway on the %s bus", (_bus, b
     const resumed = await read(await open(got[2]), 2);
     expect(resumed).toHaveLength(2);
     expect(BigInt(resumed[0]) > BigInt(got[2])).toBe(true);
+    // Both clients went away: the gateway let both subscriptions go (it once kept them, waiting on the request's close).
+    await hub.untilSubscribers(0);
   });
 
   it("refuses a connection without a valid token", async () => {
@@ -195,7 +197,7 @@ describe.each(BUSES)("subscriptions through the gateway on the %s bus", (_bus, b
   it("masks personal data in event payloads for callers without personal:read", async () => {
     const client = wsClient(hub);
     const sub = collect(client, `subscription { listEntryChanged { entry { subject { ... on Individual { idNumber name } } } } }`);
-    await new Promise((r) => setTimeout(r, 300));
+    await hub.untilSubscribers(1);
     const person = (await hub.store.prisma.individual.findFirstOrThrow()).idNumber;
     const r = await hub.query(`mutation($i: RecognizeListEntryInput!) { recognizeListEntry(input: $i) { id } }`,
       { i: { subject: person, listType: "MARKET_BAN", field: "证券", authority: "市场监管局", severity: "SERIOUS", basis: { type: "ADMINISTRATIVE_PENALTY", referenceNumber: "SUB-P-1", decidedOn: "2026-06-01" } } }, { as: YULIN });

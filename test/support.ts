@@ -59,6 +59,8 @@ export interface TestHub extends RunningHub {
   stop(): Promise<void>;
   /** Waits until background work (relays, graph sync, rule engine) stops sending SQL, so request counts are the request's. */
   settle(quietMs?: number): Promise<void>;
+  /** Waits until exactly `n` subscriptions are open on the gateway (its /metrics), so events published next reach them. */
+  untilSubscribers(n: number): Promise<void>;
 }
 
 export interface GraphQLResponse<T> {
@@ -93,6 +95,18 @@ export async function startTestHub(kind: StoreKind, perCity: number, seed = 7, l
     async stop() {
       await hub.close();
       await db?.drop();
+    },
+    async untilSubscribers(n) {
+      const metrics = hub.url.replace(/\/graphql$/, "/metrics");
+      const end = Date.now() + 30_000;
+      let seen = -1;
+      while (Date.now() < end) {
+        const text = await (await fetch(metrics)).text();
+        seen = Number(/^hub_subscribers (\d+)$/m.exec(text)?.[1] ?? -1);
+        if (seen === n) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error(`timed out waiting for ${n} open subscriptions on the gateway (last seen ${seen})`);
     },
     async settle(quietMs = 600) {
       const end = Date.now() + 30_000;

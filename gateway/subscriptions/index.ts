@@ -44,6 +44,8 @@ export interface Subscriptions {
   route(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   /** graphql-ws on the gateway's own port and path (/graphql). */
   attach(server: Server): void;
+  /** Subscribers now, and the running operations they share. */
+  stats(): { groups: number; members: number };
   close(): Promise<void>;
 }
 
@@ -121,6 +123,7 @@ export async function createSubscriptions(opts: SubscriptionOptions): Promise<Su
   return {
     route: (req, res) => serveSse(req, res, { ...deps, path: "/graphql/stream", logger: opts.logger }),
     attach: (server) => ws.attach(server),
+    stats: () => fanout.stats,
     async close() {
       await ws.close();
       fanout.close();

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { GraphQLError } from "graphql";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import type { Logger } from "../logger.js";
+import { sqlScope } from "../../prisma/statementCounter.js";
 
 /** Extra routes a service mounts beside /graphql, /health and /ready. */
 export type Route = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
@@ -132,7 +133,8 @@ export function createHttpService<TContext extends BaseContext, TAdmission = und
     res.end();
   };
   const server = http.createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
+    // Each request in its own scope, which the subgraph runtime marks when the caller is the hub's background work.
+    sqlScope.run({ background: false }, () => handle(req, res)).catch((err: unknown) => {
       opts.logger.error({ err }, "request failed");
       if (!res.headersSent) graphqlError(res, 500, "INTERNAL_SERVER_ERROR", "internal error");
       else res.end();

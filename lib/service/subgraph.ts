@@ -9,6 +9,9 @@ import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/dis
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
 import { createHttpService, listen, type RunningService } from "./http.js";
+import { metricsRoute } from "./metrics.js";
+import { isServiceIdentity } from "./subgraphClient.js";
+import { sqlScope } from "../../prisma/statementCounter.js";
 import { formatErrorFor, hubError } from "../errors.js";
 import { createLogger, type Logger } from "../logger.js";
 import { enforceRequiresScopes } from "./scopes.js";
@@ -40,16 +43,6 @@ export interface SubgraphModule<TContext extends BaseContext = BaseContext> {
   events?: SubgraphEvents;
   /** Scheduled work (sweeps) started with the subgraph; returns its stop function. */
   background?: (store: Store, logger: Logger) => () => void | Promise<void>;
-}
-
-/** Prometheus text metrics: the SQL statements this process has sent (batching is judged by it). */
-function metricsRoute(store: Store) {
-  return (req: IncomingMessage, res: ServerResponse): boolean => {
-    if (!req.url?.startsWith("/metrics")) return false;
-    res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
-    res.end(`# HELP hub_sql_statements_total SQL statements sent to the store.\n# TYPE hub_sql_statements_total counter\nhub_sql_statements_total{store="${store.kind}"} ${store.statements.count}\n`);
-    return true;
-  };
 }
 
 /** Without the gateway's signed identity a subgraph answers only its SDL (`_service`), which composition needs. */
@@ -107,9 +100,13 @@ export async function startSubgraph<T extends BaseContext>(mod: SubgraphModule<T
     context: async ({ req }) => {
       const token = req.headers[IDENTITY_HEADER];
       const identity = await verifyIdentity(typeof token === "string" ? token : undefined, opts.gatewaySecret);
+      const scope = sqlScope.getStore();
+      if (scope && identity && isServiceIdentity(identity)) scope.background = true;
       return mod.createContext({ store: opts.store, logger, identity });
     },
-    routes: [metricsRoute(opts.store)],
+    routes: [metricsRoute(() => [
+      { name: "hub_sql_statements_total", help: "SQL statements sent to the store for partner requests.", type: "counter", value: opts.store.statements.count, labels: { store: opts.store.kind } },
+    ])],
     ready: async () => {
       await opts.store.prisma.$queryRaw`SELECT 1`;
       return true;

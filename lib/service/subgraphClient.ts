@@ -1,12 +1,19 @@
 import { signIdentity, IDENTITY_HEADER } from "../auth/internalToken.js";
 import { parseScopes } from "../auth/identity.js";
 
+const SERVICE_PREFIX = "service:";
+
+/** Whether a caller is the hub's own background work asking a subgraph (see callSubgraph), not a partner. */
+export function isServiceIdentity(identity: { sub: string }): boolean {
+  return identity.sub.startsWith(SERVICE_PREFIX);
+}
+
 /**
  * A subgraph asking another subgraph through its federation contract (never its
  * tables), as a service identity signed with the hub's shared secret.
  */
 export async function callSubgraph<T>(url: string, secret: string, service: string, scopes: string[], query: string, variables: Record<string, unknown>): Promise<T> {
-  const token = await signIdentity({ sub: `service:${service}`, city: "000000", scopes: parseScopes(scopes), requestId: `${service}-${Date.now()}` }, secret);
+  const token = await signIdentity({ sub: `${SERVICE_PREFIX}${service}`, city: "000000", scopes: parseScopes(scopes), requestId: `${service}-${Date.now()}` }, secret);
   const res = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", [IDENTITY_HEADER]: token },

@@ -72,7 +72,8 @@ export async function serveSse(req: IncomingMessage, res: ServerResponse, opts: 
   });
   if (!(joined instanceof Membership)) return refuse(res, 400, joined.errors ?? []);
   open();
-  req.once("close", () => void joined.return());
+  // The response, not the request: a request emits "close" once its body is read, not when the client goes away.
+  res.once("close", () => void joined.return());
   try {
     // Results are written by the shared operation; this waits for the stream's end.
     for await (const _ of joined) break;
