@@ -8,6 +8,7 @@
 import { badInput } from "../lib/errors.js";
 import { today } from "../lib/dates.js";
 import { assembleClusters } from "./components.js";
+import { nodeFromRow, type NodeRef, type PathQuery, type Row, type StoredEdge } from "./engine.js";
 import { CLEAR_QUERIES, COUNT_QUERIES, getEdgesQuery, getNodesQuery, removeEdgesQuery, selections, type EdgeSelection } from "./cypher.js";
 import { CONTROL_RELATIONS, NODE_KINDS, RELATION_TYPES, idOf, keyOf, kindsOf, normalizeId } from "./model.js";
 import { controllersFrom } from "./ownership.js";
@@ -21,51 +22,18 @@ import {
   checkEdge, checkEndpoints, checkNode, requireDate, requireFraction, requireInt, requireTypes, showId,
 } from "./validate.js";
 
-export type Row = Record<string, unknown>;
-
-export interface NodeRef {
-  kind: NodeKind;
-  key: string;
-}
-
-/** One path enumeration, in the terms both engines can express. */
-export interface PathQuery {
-  /** All shortest paths to each end node, or all (near-)simple paths up to maxHops. */
-  mode: "allShortest" | "acyclic";
-  start: NodeRef;
-  end?: NodeRef;
-  /** "in": follow edges backwards (from an enterprise up to its owners). */
-  direction: "both" | "in";
-  types: readonly RelationType[];
-  maxHops: number;
-  /** Checked ISO date; every edge of the path must be valid at it. */
-  asOf: string;
-  endKinds?: readonly NodeKind[];
-  /** Only paths ending at a node with at least one risk flag. */
-  endFlagged?: boolean;
-}
-
-export type StoredEdge = Required<GraphEdge>;
-
 const WRITE_BATCH = 500;
 export const MAX_PATH_DEPTH = 6;
 export const DEFAULT_CONTROL_DEPTH = 8;
-
-export function nodeFromRow(kind: NodeKind, row: Row): GraphNode {
-  return {
-    id: idOf(kind, String(row.key)),
-    kind,
-    name: String(row.name ?? ""),
-    cityCode: (row.cityCode as string | null | undefined) ?? null,
-    riskFlags: [...((row.riskFlags as string[] | null | undefined) ?? [])],
-  };
-}
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+export type { Row, NodeRef, PathQuery, StoredEdge } from "./engine.js";
+export { nodeFromRow } from "./engine.js";
 
 export abstract class CypherGraphStore implements GraphStore {
   abstract readonly backend: "kuzu" | "neo4j";

@@ -12,8 +12,6 @@ await requireServices("postgres");
 const RAW_ID = /\b\d{17}[\dX]\b/;
 const MASKED_ID = /^\d{6}\*{8}[\dX]{4}$/;
 
-interface Page { enterprises: { edges: Array<{ node: { uscc: string; legalRepresentative: { idNumber: string; name: string } | null } }> } }
-
 describe("partner access control and query registration", () => {
   let hub: TestHub;
   let person: { idNumber: string; name: string; cityCode: string };

@@ -1,3 +1,4 @@
+// Long: one suite of attack tables (depth, aliases, bodies, strings, tokens, scopes), each case a row sharing one hub.
 import { describe, it, expect, beforeAll, afterAll, afterEach } from "@jest/globals";
 import { recognize } from "../subgraphs/lists/domain/recognition.js";
 import { loadRules } from "../subgraphs/lists/rules/index.js";

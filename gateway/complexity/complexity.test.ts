@@ -27,9 +27,9 @@ const schema = buildSchema(/* GraphQL */ `
 const limits: ComplexityLimits = { maxDepth: 10, maxCost: 5000, defaultListSize: 10 };
 
 const analyze = (query: string, variables?: Record<string, unknown>, operationName?: string) =>
-  analyzeOperation(schema, parse(query), operationName, variables, limits);
+  analyzeOperation({ schema, document: parse(query), operationName, variables }, limits);
 const check = (query: string, variables?: Record<string, unknown>, operationName?: string) =>
-  checkComplexity(schema, parse(query), operationName, variables, limits);
+  checkComplexity({ schema, document: parse(query), operationName, variables }, limits);
 
 /** The GraphQLError `fn` throws (fails the test when it throws nothing or something else). */
 function thrown(fn: () => unknown): GraphQLError {
@@ -91,7 +91,7 @@ describe("analyzeOperation: exact cost and depth", () => {
   it("uses the argument's schema default when `first` is absent", () => {
     const s = buildSchema(`type Query { items(first: Int = 20): [Item!]! } type Item { id: ID! }`);
     // 1 + 20 × 1
-    expect(analyzeOperation(s, parse(`{ items { id } }`), undefined, undefined, limits)).toEqual({ cost: 21, depth: 2 });
+    expect(analyzeOperation({ schema: s, document: parse(`{ items { id } }`) }, limits)).toEqual({ cost: 21, depth: 2 });
   });
 
   it("multiplies nested lists", () => {
@@ -211,8 +211,8 @@ describe("checkComplexity", () => {
     const q = `{ enterprise(uscc: "X") { ...F0 } } ${frags.join("\n")} fragment F${n} on Enterprise { name }`;
     const doc = parse(q);
     // enterprise + 20000 affiliates + name, each 1
-    expect(analyzeOperation(schema, doc, undefined, undefined, limits)).toEqual({ depth: n + 2, cost: n + 2 });
-    expect(thrown(() => checkComplexity(schema, doc, undefined, undefined, limits)).extensions.code).toBe("QUERY_TOO_COMPLEX");
+    expect(analyzeOperation({ schema, document: doc }, limits)).toEqual({ depth: n + 2, cost: n + 2 });
+    expect(thrown(() => checkComplexity({ schema, document: doc }, limits)).extensions.code).toBe("QUERY_TOO_COMPLEX");
   });
 });
 

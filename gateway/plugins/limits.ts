@@ -9,7 +9,7 @@ export function complexityLimitPlugin<T extends BaseContext>(limits: ComplexityL
       return {
         async didResolveOperation({ schema, document, operationName, request }) {
           try {
-            checkComplexity(schema, document, operationName, request.variables, limits);
+            checkComplexity({ schema, document, operationName, variables: request.variables }, limits);
           } catch (err) {
             // The client's fault, not ours: 400, so nobody pages operators or retries.
             if (err instanceof GraphQLError) throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 400 } } });

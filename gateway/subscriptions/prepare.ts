@@ -19,7 +19,7 @@ export function createPrepare(schema: () => GraphQLSchema | null, limits: Comple
       return [new GraphQLError("only subscriptions here: send queries and mutations to POST /graphql", { extensions: { code: "BAD_REQUEST" } })];
     }
     try {
-      checkComplexity(current, document, operationName, variables, limits);
+      checkComplexity({ schema: current, document, operationName, variables }, limits);
     } catch (e) {
       return [e as GraphQLError];
     }

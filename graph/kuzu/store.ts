@@ -13,10 +13,11 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import kuzu from "kuzu";
 import type { Connection, Database, KuzuValue, QueryResult } from "kuzu";
-import { CypherGraphStore, nodeFromRow, type PathQuery, type Row, type StoredEdge } from "../base.js";
+import { CypherGraphStore } from "../base.js";
+import { nodeFromRow, relFromRow, type PathQuery, type Row, type StoredEdge } from "../engine.js";
 import { upsertEdgesQuery, upsertNodesQuery } from "../cypher.js";
-import { KEY_PROPERTY, isNodeKind, isRelationType, keyOf } from "../model.js";
-import type { RawPath, RawRel } from "../paths.js";
+import { KEY_PROPERTY, isNodeKind, keyOf } from "../model.js";
+import type { RawPath } from "../paths.js";
 import type { GraphNode, NodeKind, RelationType, SubjectId } from "../types.js";
 import { FLAG_SEPARATOR, SCHEMA, componentsOf, dropProjection, edgeSet, nodeSet, pathQuery, projectTies } from "./cypher.js";
 
@@ -44,18 +45,7 @@ function decodeNode(v: KuzuNode): GraphNode {
 function decodePath(v: { _nodes: KuzuNode[]; _rels: KuzuRel[] }): RawPath {
   const nodes = v._nodes.map(decodeNode);
   const byInternal = new Map<string, SubjectId>(v._nodes.map((n, i) => [internalId(n._id), nodes[i].id]));
-  const rels = v._rels.map((r): RawRel => {
-    if (!isRelationType(r._label)) throw new Error(`unexpected kuzu rel table ${r._label}`);
-    return {
-      type: r._label,
-      from: byInternal.get(internalId(r._src))!,
-      to: byInternal.get(internalId(r._dst))!,
-      share: (r.share as number | null) ?? null,
-      cityCode: String(r.cityCode),
-      validFrom: String(r.validFrom),
-      validTo: (r.validTo as string | null) ?? null,
-    };
-  });
+  const rels = v._rels.map((r) => relFromRow(r._label, byInternal.get(internalId(r._src))!, byInternal.get(internalId(r._dst))!, r, "kuzu"));
   return { nodes, rels };
 }
 

@@ -8,11 +8,12 @@
  */
 import neo4j from "neo4j-driver";
 import type { Driver, Node, Path, Relationship } from "neo4j-driver";
-import { CypherGraphStore, nodeFromRow, type PathQuery, type Row, type StoredEdge } from "../base.js";
+import { CypherGraphStore } from "../base.js";
+import { nodeFromRow, relFromRow, type PathQuery, type Row, type StoredEdge } from "../engine.js";
 import { unionFind } from "../components.js";
 import { tieEdgesQueries, upsertEdgesQuery, upsertNodesQuery } from "../cypher.js";
-import { CLUSTER_TIES, KEY_PROPERTY, NODE_KINDS, isRelationType, keyOf } from "../model.js";
-import type { RawPath, RawRel } from "../paths.js";
+import { CLUSTER_TIES, KEY_PROPERTY, NODE_KINDS, keyOf } from "../model.js";
+import type { RawPath } from "../paths.js";
 import type { GraphNode, NodeKind, RelationType, SubjectId } from "../types.js";
 import { EDGE_SET, MIN_VERSION, NODE_SET, SCHEMA, VERSION_QUERY, pathQuery, versionSupported } from "./cypher.js";
 
@@ -42,19 +43,8 @@ function decodePath(p: Path): RawPath {
   const nodes = [decodeNode(p.start), ...p.segments.map((s) => decodeNode(s.end))];
   const byElement = new Map<string, SubjectId>([[p.start.elementId, nodes[0].id]]);
   p.segments.forEach((s, i) => byElement.set(s.end.elementId, nodes[i + 1].id));
-  const rels = p.segments.map(({ relationship: r }: { relationship: Relationship }): RawRel => {
-    if (!isRelationType(r.type)) throw new Error(`unexpected relationship type ${r.type}`);
-    const props = r.properties as Record<string, unknown>;
-    return {
-      type: r.type,
-      from: byElement.get(r.startNodeElementId)!,
-      to: byElement.get(r.endNodeElementId)!,
-      share: (props.share as number | undefined) ?? null,
-      cityCode: String(props.cityCode),
-      validFrom: String(props.validFrom),
-      validTo: (props.validTo as string | undefined) ?? null,
-    };
-  });
+  const rels = p.segments.map(({ relationship: r }: { relationship: Relationship }) =>
+    relFromRow(r.type, byElement.get(r.startNodeElementId)!, byElement.get(r.endNodeElementId)!, r.properties as Record<string, unknown>, "neo4j"));
   return { nodes, rels };
 }
 

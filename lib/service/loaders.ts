@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import type { BaseContext } from "./subgraph.js";
 
 /** A request-scoped loader of one row per key: one SQL statement per batch. */
 export function rowLoader<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: (row: V) => K): DataLoader<K, V | null> {
@@ -15,4 +16,12 @@ export function groupLoader<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, k
     for (const row of await fetch(keys)) groups.get(keyOf(row))?.push(row);
     return keys.map((k) => groups.get(k) ?? []);
   });
+}
+
+/** A request context: the base (store, caller, logger) and the subgraph's loaders. */
+export type LoaderContext<L> = BaseContext & { loaders: L };
+
+/** The context factory of a subgraph whose request pieces are its loaders, made fresh per request from the store's client. */
+export function withLoaders<L>(make: (prisma: BaseContext["store"]["prisma"]) => L): (base: BaseContext) => LoaderContext<L> {
+  return (base) => ({ ...base, loaders: make(base.store.prisma) });
 }

@@ -1,6 +1,5 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { Kind, type DocumentNode, type GraphQLScalarType } from "graphql";
-import { COMMON_RESOLVERS } from "./schema.js";
+import { COMMON_RESOLVERS, loadSubgraphSchema } from "./schema.js";
 import { startOutboxRelay } from "../../events/relay.js";
 import type { EventBus } from "../../events/types.js";
 import type { SubgraphEvents } from "../../events/streams.js";
@@ -43,6 +42,14 @@ export interface SubgraphModule<TContext extends BaseContext = BaseContext> {
   events?: SubgraphEvents;
   /** Scheduled work (sweeps) started with the subgraph; returns its stop function. */
   background?: (store: Store, logger: Logger) => () => void | Promise<void>;
+}
+
+/**
+ * A subgraph module from its folder: the contract is the folder's schema.graphql (after the
+ * shared definitions), so `dir` is the module's own `import.meta.url`.
+ */
+export function defineSubgraph<T extends BaseContext>(dir: string, parts: Omit<SubgraphModule<T>, "typeDefs">): SubgraphModule<T> {
+  return { ...parts, typeDefs: loadSubgraphSchema(new URL("./schema.graphql", dir)) };
 }
 
 /** Without the gateway's signed identity a subgraph answers only its SDL (`_service`), which composition needs. */

@@ -1,4 +1,4 @@
-import { rowLoader, groupLoader } from "../../lib/service/loaders.js";
+import { rowLoader, groupLoader, withLoaders, type LoaderContext } from "../../lib/service/loaders.js";
 import type { BaseContext } from "../../lib/service/subgraph.js";
 import { enterprisesByUscc, licensesOf, penaltiesOf } from "./data.js";
 
@@ -14,10 +14,6 @@ export function createEnterpriseLoaders(prisma: BaseContext["store"]["prisma"]) 
 export type EnterpriseLoaders = ReturnType<typeof createEnterpriseLoaders>;
 
 /** A request of the enterprise subgraph: the caller and its loaders. */
-export interface EnterpriseContext extends BaseContext {
-  loaders: EnterpriseLoaders;
-}
+export type EnterpriseContext = LoaderContext<EnterpriseLoaders>;
 
-export function createEnterpriseContext(base: BaseContext): EnterpriseContext {
-  return { ...base, loaders: createEnterpriseLoaders(base.store.prisma) };
-}
+export const createEnterpriseContext = withLoaders(createEnterpriseLoaders);

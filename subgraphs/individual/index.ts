@@ -1,16 +1,9 @@
-import type { SubgraphModule } from "../../lib/service/subgraph.js";
-import { loadSubgraphSchema } from "../../lib/service/schema.js";
+import { defineSubgraph, type SubgraphModule } from "../../lib/service/subgraph.js";
 import { createIndividualContext, type IndividualContext } from "./loaders.js";
 import { createResolvers } from "./resolvers.js";
 import { individualEvents } from "./events.js";
 
 /** Individual credit records (自然人), keyed by ID number. Sensitive personal data. */
 export function individualSubgraph(opts: { maxPageSize: number }): SubgraphModule<IndividualContext> {
-  return {
-    name: "individual",
-    typeDefs: loadSubgraphSchema(new URL("./schema.graphql", import.meta.url)),
-    resolvers: createResolvers(opts.maxPageSize),
-    createContext: createIndividualContext,
-    events: individualEvents,
-  };
+  return defineSubgraph(import.meta.url, { name: "individual", resolvers: createResolvers(opts.maxPageSize), createContext: createIndividualContext, events: individualEvents });
 }

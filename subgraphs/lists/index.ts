@@ -1,5 +1,4 @@
-import type { SubgraphModule } from "../../lib/service/subgraph.js";
-import { loadSubgraphSchema } from "../../lib/service/schema.js";
+import { defineSubgraph, type SubgraphModule } from "../../lib/service/subgraph.js";
 import { createListLoaders, type ListsContext } from "./loaders.js";
 import { createResolvers } from "./resolvers.js";
 import { listsEvents } from "./events.js";
@@ -19,9 +18,8 @@ export interface ListsOptions {
 export function listsSubgraph(opts: ListsOptions): SubgraphModule<ListsContext> {
   const rules = loadRules();
   const lookupResponsible = opts.enterprise ? enterpriseResponsibleLookup(opts.enterprise.url, opts.enterprise.secret) : undefined;
-  return {
+  return defineSubgraph(import.meta.url, {
     name: "lists",
-    typeDefs: loadSubgraphSchema(new URL("./schema.graphql", import.meta.url)),
     resolvers: createResolvers(opts.maxPageSize),
     createContext: (base) => ({ ...base, loaders: createListLoaders(base.store.prisma), rules, lookupResponsible }),
     events: listsEvents,
@@ -35,5 +33,5 @@ export function listsSubgraph(opts: ListsOptions): SubgraphModule<ListsContext> 
       timer.unref();
       return () => clearInterval(timer);
     },
-  };
+  });
 }

@@ -5,6 +5,7 @@ import { cityOf, requireCity } from "../../lib/cities.js";
 import { dateOf, today } from "../../lib/dates.js";
 import { badInput, hubError } from "../../lib/errors.js";
 import { checkFirst, decodeCursor, toPage } from "../../lib/service/pagination.js";
+import { parseInput } from "../../lib/service/validate.js";
 import type { ListsContext } from "./loaders.js";
 import { LIST_TYPES } from "./domain/listTypes.js";
 import { bansInForce, findEntries } from "./data.js";
@@ -51,94 +52,103 @@ function bansOf(s: BanStatus, ctx: ListsContext): Promise<ListEntry[]> {
   return s.bans;
 }
 
-export function createResolvers(maxPageSize: number): Resolvers {
+/** 名单 queries: entries, bans across cities, history checks, objections and overdue rectifications. */
+function queryResolvers(maxPageSize: number) {
   return {
-    Query: {
-      listEntry: (_: unknown, a: { id: string }, ctx: ListsContext) => ctx.loaders.entry.load(entryId(a.id)),
-      listEntries: async (_: unknown, a: { filter?: unknown; first?: number; after?: string }, ctx: ListsContext) => {
-        const f = filterSchema.parse(a.filter) ?? {};
-        for (const c of f.cities ?? []) requireCity(c, "filter.cities");
-        const first = checkFirst(a.first, maxPageSize);
-        const before = a.after ? Number(decodeCursor(a.after, (k) => /^\d{1,9}$/.test(k))) : undefined;
-        const rows = await findEntries(ctx.store.prisma, {
-          subject: f.subject ? subjectOf(f.subject, "filter.subject").id : undefined,
-          types: (f.types ?? undefined) as ListType[] | undefined, states: (f.states ?? undefined) as ListEntryState[] | undefined,
-          cities: f.cities ?? undefined, underObjection: f.underObjection ?? undefined,
-        }, first + 1, before);
-        for (const r of rows) ctx.loaders.entry.prime(r.id, r);
-        return toPage(rows, first, (e) => String(e.id));
-      },
-      marketBanStatus: (_: unknown, a: { subject: string }) => ({ subject: subjectOf(a.subject).id }),
-      verifyHistory: async (_: unknown, a: { id: string }, ctx: ListsContext) => {
-        const id = entryId(a.id);
-        const rows = await ctx.store.prisma.listEntryHistory.findMany({ where: { entryId: id }, orderBy: { seq: "asc" } });
-        if (rows.length === 0) throw hubError("NOT_FOUND", `no list entry ${id}`);
-        return { entryId: String(id), ...verifyChain(rows) };
-      },
-      listTypes: () => Object.entries(LIST_TYPES).map(([type, info]) => ({ type, ...info })),
-      objections: async (_: unknown, a: { routedToCity: string; overdueOnly?: boolean }, ctx: ListsContext) => {
-        requireCity(a.routedToCity, "routedToCity");
-        const rows = await ctx.store.prisma.objection.findMany({ where: { routedToCity: a.routedToCity }, orderBy: { id: "asc" }, take: 500 });
-        return a.overdueOnly ? rows.filter((o) => isOverdue(o)) : rows;
-      },
-      overdueRectifications: (_: unknown, a: { city: string }, ctx: ListsContext) => {
-        requireCity(a.city, "city");
-        return ctx.store.prisma.listEntry.findMany({ where: { issuingCityCode: a.city, state: "RECTIFYING", rectificationDue: { lt: dateOf(today()) } }, orderBy: { id: "asc" }, take: 500 });
-      },
+    listEntry: (_: unknown, a: { id: string }, ctx: ListsContext) => ctx.loaders.entry.load(entryId(a.id)),
+    listEntries: async (_: unknown, a: { filter?: unknown; first?: number; after?: string }, ctx: ListsContext) => {
+      const f = parseInput(filterSchema, a.filter, "filter") ?? {};
+      for (const c of f.cities ?? []) requireCity(c, "filter.cities");
+      const first = checkFirst(a.first, maxPageSize);
+      const before = a.after ? Number(decodeCursor(a.after, (k) => /^\d{1,9}$/.test(k))) : undefined;
+      const rows = await findEntries(ctx.store.prisma, {
+        subject: f.subject ? subjectOf(f.subject, "filter.subject").id : undefined,
+        types: (f.types ?? undefined) as ListType[] | undefined, states: (f.states ?? undefined) as ListEntryState[] | undefined,
+        cities: f.cities ?? undefined, underObjection: f.underObjection ?? undefined,
+      }, first + 1, before);
+      for (const r of rows) ctx.loaders.entry.prime(r.id, r);
+      return toPage(rows, first, (e) => String(e.id));
     },
-    Mutation: {
-      recognizeListEntry: async (_: unknown, a: { input: RecognizeInput }, ctx: ListsContext) => recognize(ctx.store.prisma, ctx.rules, actorOf(ctx), a.input, ctx.lookupResponsible),
-      transitionListEntry: (_: unknown, a: { id: string; to: ListEntryState; reason: string }, ctx: ListsContext) => transition(ctx.store.prisma, actorOf(ctx), entryId(a.id), a.to, a.reason),
-      submitObjection: (_: unknown, a: { entryId: string; applicant: string; reason: string }, ctx: ListsContext) =>
-        submitObjection(ctx.store.prisma, ctx.rules, actorOf(ctx), entryId(a.entryId, "entryId"), a.applicant, a.reason),
-      advanceObjection: (_: unknown, a: { id: string; to: string; note: string }, ctx: ListsContext) => advanceObjection(ctx.store.prisma, actorOf(ctx), entryId(a.id), a.to, a.note),
-      submitRepairApplication: (_: unknown, a: { entryId: string; commitment: CommitmentInput }, ctx: ListsContext) =>
-        submitRepair(ctx.store.prisma, ctx.rules, actorOf(ctx), entryId(a.entryId, "entryId"), a.commitment),
-      decideRepairApplication: (_: unknown, a: { id: string; decision: string; reason: string }, ctx: ListsContext) => decideRepair(ctx.store.prisma, actorOf(ctx), entryId(a.id), a.decision, a.reason),
-      revokeRepair: (_: unknown, a: { id: string; reason: string }, ctx: ListsContext) => revokeRepair(ctx.store.prisma, actorOf(ctx), entryId(a.id), a.reason),
-      recordInterview: (_: unknown, a: { entryId: string; interviewedOn: string; interviewee: string; notes: string }, ctx: ListsContext) =>
-        recordInterview(ctx.store.prisma, actorOf(ctx), entryId(a.entryId, "entryId"), a.interviewedOn, a.interviewee, a.notes),
+    marketBanStatus: (_: unknown, a: { subject: string }) => ({ subject: subjectOf(a.subject).id }),
+    verifyHistory: async (_: unknown, a: { id: string }, ctx: ListsContext) => {
+      const id = entryId(a.id);
+      const rows = await ctx.store.prisma.listEntryHistory.findMany({ where: { entryId: id }, orderBy: { seq: "asc" } });
+      if (rows.length === 0) throw hubError("NOT_FOUND", `no list entry ${id}`);
+      return { entryId: String(id), ...verifyChain(rows) };
     },
-    Enterprise: { listEntries: (e: { uscc: string }, a: SubjectFilterArgs, ctx: ListsContext) => entriesOf(e.uscc, a, ctx) },
-    Individual: { listEntries: (i: { ref: string }, a: SubjectFilterArgs, ctx: ListsContext) => entriesOf(i.ref, a, ctx) },
-    ListSubject: { __resolveType: (s: { __typename: string }) => s.__typename },
-    MarketBanStatus: {
-      __resolveReference: (ref: { subject: string; responsiblePersonIds?: string[] }) => ref,
-      bans: (s: BanStatus, _: unknown, ctx: ListsContext) => bansOf(s, ctx),
-      banned: async (s: BanStatus, _: unknown, ctx: ListsContext) => (await bansOf(s, ctx)).length > 0,
+    listTypes: () => Object.entries(LIST_TYPES).map(([type, info]) => ({ type, ...info })),
+    objections: async (_: unknown, a: { routedToCity: string; overdueOnly?: boolean }, ctx: ListsContext) => {
+      requireCity(a.routedToCity, "routedToCity");
+      const rows = await ctx.store.prisma.objection.findMany({ where: { routedToCity: a.routedToCity }, orderBy: { id: "asc" }, take: 500 });
+      return a.overdueOnly ? rows.filter((o) => isOverdue(o)) : rows;
     },
-    ListEntry: {
-      __resolveReference: (ref: { id: string }, ctx: ListsContext) => ctx.loaders.entry.load(entryId(ref.id)),
-      id: (e: ListEntry) => String(e.id),
-      subject: (e: ListEntry) => (e.subjectKind === "ENTERPRISE" ? { __typename: "Enterprise", uscc: e.subjectId } : { __typename: "Individual", ref: e.subjectId }),
-      issuingCity: (e: ListEntry) => cityOf(e.issuingCityCode),
-      basis: (e: ListEntry) => ({ type: e.basisType, referenceNumber: e.basisNumber, decidedOn: e.basisDate }),
-      recognisedAt: (e: ListEntry) => e.recognisedAt.toISOString(),
-      linkedEntry: (e: ListEntry, _: unknown, ctx: ListsContext) => (e.linkedEntryId ? ctx.loaders.entry.load(e.linkedEntryId) : null),
-      history: (e: ListEntry, _: unknown, ctx: ListsContext) => ctx.loaders.history.load(e.id),
-      objections: (e: ListEntry, _: unknown, ctx: ListsContext) => ctx.loaders.objections.load(e.id),
-      repairApplications: (e: ListEntry, _: unknown, ctx: ListsContext) => ctx.loaders.repairs.load(e.id),
-      interviews: (e: ListEntry, _: unknown, ctx: ListsContext) => ctx.loaders.interviews.load(e.id),
+    overdueRectifications: (_: unknown, a: { city: string }, ctx: ListsContext) => {
+      requireCity(a.city, "city");
+      return ctx.store.prisma.listEntry.findMany({ where: { issuingCityCode: a.city, state: "RECTIFYING", rectificationDue: { lt: dateOf(today()) } }, orderBy: { id: "asc" }, take: 500 });
     },
-    HistoryRecord: { actor: (h: ListEntryHistory) => h.actorSub, actorCity: (h: ListEntryHistory) => cityOf(h.actorCity), at: (h: ListEntryHistory) => h.at.toISOString() },
-    Objection: {
-      id: (o: Objection) => String(o.id),
-      entry: (o: Objection, _: unknown, ctx: ListsContext) => ctx.loaders.entry.load(o.entryId),
-      routedToCity: (o: Objection) => cityOf(o.routedToCity),
-      filedByCity: (o: Objection) => cityOf(o.filedByCity),
-      submittedAt: (o: Objection) => iso(o.submittedAt),
-      acceptDueAt: (o: Objection) => iso(o.acceptDueAt),
-      resultDueAt: (o: Objection) => iso(o.resultDueAt),
-      overdue: (o: Objection) => isOverdue(o),
-    },
-    RepairApplication: {
-      id: (r: RepairApplication) => String(r.id),
-      entry: (r: RepairApplication, _: unknown, ctx: ListsContext) => ctx.loaders.entry.load(r.entryId),
-      commitment: (r: RepairApplication) => ({ text: r.commitmentText, signatory: r.commitmentSignatory, signedOn: r.commitmentSignedOn }),
-      filedByCity: (r: RepairApplication) => cityOf(r.filedByCity),
-      submittedAt: (r: RepairApplication) => iso(r.submittedAt),
-      decidedAt: (r: RepairApplication) => iso(r.decidedAt),
-    },
-    Interview: { id: (i: Interview) => String(i.id), actorCity: (i: Interview) => cityOf(i.actorCity) },
   };
+}
+
+/** Every change goes through the domain functions (domain/): one transaction each, with history and outbox. */
+const mutationResolvers = {
+  recognizeListEntry: async (_: unknown, a: { input: RecognizeInput }, ctx: ListsContext) => recognize(ctx.store.prisma, ctx.rules, actorOf(ctx), a.input, ctx.lookupResponsible),
+  transitionListEntry: (_: unknown, a: { id: string; to: ListEntryState; reason: string }, ctx: ListsContext) => transition(ctx.store.prisma, actorOf(ctx), entryId(a.id), a.to, a.reason),
+  submitObjection: (_: unknown, a: { entryId: string; applicant: string; reason: string }, ctx: ListsContext) =>
+    submitObjection(ctx.store.prisma, ctx.rules, actorOf(ctx), entryId(a.entryId, "entryId"), a.applicant, a.reason),
+  advanceObjection: (_: unknown, a: { id: string; to: string; note: string }, ctx: ListsContext) => advanceObjection(ctx.store.prisma, actorOf(ctx), entryId(a.id), a.to, a.note),
+  submitRepairApplication: (_: unknown, a: { entryId: string; commitment: CommitmentInput }, ctx: ListsContext) =>
+    submitRepair(ctx.store.prisma, ctx.rules, actorOf(ctx), entryId(a.entryId, "entryId"), a.commitment),
+  decideRepairApplication: (_: unknown, a: { id: string; decision: string; reason: string }, ctx: ListsContext) => decideRepair(ctx.store.prisma, actorOf(ctx), entryId(a.id), a.decision, a.reason),
+  revokeRepair: (_: unknown, a: { id: string; reason: string }, ctx: ListsContext) => revokeRepair(ctx.store.prisma, actorOf(ctx), entryId(a.id), a.reason),
+  recordInterview: (_: unknown, a: { entryId: string; interviewedOn: string; interviewee: string; notes: string }, ctx: ListsContext) =>
+    recordInterview(ctx.store.prisma, actorOf(ctx), entryId(a.entryId, "entryId"), a.interviewedOn, a.interviewee, a.notes),
+};
+
+/** Fields of the types the lists subgraph owns or extends. */
+const typeResolvers = {
+  Enterprise: { listEntries: (e: { uscc: string }, a: SubjectFilterArgs, ctx: ListsContext) => entriesOf(e.uscc, a, ctx) },
+  Individual: { listEntries: (i: { ref: string }, a: SubjectFilterArgs, ctx: ListsContext) => entriesOf(i.ref, a, ctx) },
+  ListSubject: { __resolveType: (s: { __typename: string }) => s.__typename },
+  MarketBanStatus: {
+    __resolveReference: (ref: { subject: string; responsiblePersonIds?: string[] }) => ref,
+    bans: (s: BanStatus, _: unknown, ctx: ListsContext) => bansOf(s, ctx),
+    banned: async (s: BanStatus, _: unknown, ctx: ListsContext) => (await bansOf(s, ctx)).length > 0,
+  },
+  ListEntry: {
+    __resolveReference: (ref: { id: string }, ctx: ListsContext) => ctx.loaders.entry.load(entryId(ref.id)),
+    id: (e: ListEntry) => String(e.id),
+    subject: (e: ListEntry) => (e.subjectKind === "ENTERPRISE" ? { __typename: "Enterprise", uscc: e.subjectId } : { __typename: "Individual", ref: e.subjectId }),
+    issuingCity: (e: ListEntry) => cityOf(e.issuingCityCode),
+    basis: (e: ListEntry) => ({ type: e.basisType, referenceNumber: e.basisNumber, decidedOn: e.basisDate }),
+    recognisedAt: (e: ListEntry) => e.recognisedAt.toISOString(),
+    linkedEntry: (e: ListEntry, _: unknown, ctx: ListsContext) => (e.linkedEntryId ? ctx.loaders.entry.load(e.linkedEntryId) : null),
+    history: (e: ListEntry, _: unknown, ctx: ListsContext) => ctx.loaders.history.load(e.id),
+    objections: (e: ListEntry, _: unknown, ctx: ListsContext) => ctx.loaders.objections.load(e.id),
+    repairApplications: (e: ListEntry, _: unknown, ctx: ListsContext) => ctx.loaders.repairs.load(e.id),
+    interviews: (e: ListEntry, _: unknown, ctx: ListsContext) => ctx.loaders.interviews.load(e.id),
+  },
+  HistoryRecord: { actor: (h: ListEntryHistory) => h.actorSub, actorCity: (h: ListEntryHistory) => cityOf(h.actorCity), at: (h: ListEntryHistory) => h.at.toISOString() },
+  Objection: {
+    id: (o: Objection) => String(o.id),
+    entry: (o: Objection, _: unknown, ctx: ListsContext) => ctx.loaders.entry.load(o.entryId),
+    routedToCity: (o: Objection) => cityOf(o.routedToCity),
+    filedByCity: (o: Objection) => cityOf(o.filedByCity),
+    submittedAt: (o: Objection) => iso(o.submittedAt),
+    acceptDueAt: (o: Objection) => iso(o.acceptDueAt),
+    resultDueAt: (o: Objection) => iso(o.resultDueAt),
+    overdue: (o: Objection) => isOverdue(o),
+  },
+  RepairApplication: {
+    id: (r: RepairApplication) => String(r.id),
+    entry: (r: RepairApplication, _: unknown, ctx: ListsContext) => ctx.loaders.entry.load(r.entryId),
+    commitment: (r: RepairApplication) => ({ text: r.commitmentText, signatory: r.commitmentSignatory, signedOn: r.commitmentSignedOn }),
+    filedByCity: (r: RepairApplication) => cityOf(r.filedByCity),
+    submittedAt: (r: RepairApplication) => iso(r.submittedAt),
+    decidedAt: (r: RepairApplication) => iso(r.decidedAt),
+  },
+  Interview: { id: (i: Interview) => String(i.id), actorCity: (i: Interview) => cityOf(i.actorCity) },
+};
+
+export function createResolvers(maxPageSize: number): Resolvers {
+  return { Query: queryResolvers(maxPageSize), Mutation: mutationResolvers, ...typeResolvers };
 }

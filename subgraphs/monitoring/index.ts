@@ -1,5 +1,4 @@
-import type { SubgraphModule } from "../../lib/service/subgraph.js";
-import { loadSubgraphSchema } from "../../lib/service/schema.js";
+import { defineSubgraph, type SubgraphModule } from "../../lib/service/subgraph.js";
 import type { EventBus } from "../../events/types.js";
 import { createMonitoringContext, type MonitoringContext } from "./loaders.js";
 import { createResolvers } from "./resolvers.js";
@@ -24,9 +23,8 @@ export interface MonitoringOptions {
 export function monitoringSubgraph(opts: MonitoringOptions): SubgraphModule<MonitoringContext> {
   const rules = loadRiskRules();
   const directory = opts.directory ?? (opts.contracts ? contractDirectory(opts.contracts, opts.contracts.secret) : undefined);
-  return {
+  return defineSubgraph(import.meta.url, {
     name: "monitoring",
-    typeDefs: loadSubgraphSchema(new URL("./schema.graphql", import.meta.url)),
     resolvers: createResolvers(opts.maxPageSize),
     createContext: createMonitoringContext,
     events: monitoringEvents,
@@ -34,5 +32,5 @@ export function monitoringSubgraph(opts: MonitoringOptions): SubgraphModule<Moni
       if (!opts.bus || !directory) return () => undefined;
       return startRiskEngine({ prisma: store.jobs, bus: opts.bus, rules, directory, logger });
     },
-  };
+  });
 }

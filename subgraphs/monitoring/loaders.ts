@@ -1,4 +1,4 @@
-import { rowLoader, groupLoader } from "../../lib/service/loaders.js";
+import { rowLoader, groupLoader, withLoaders, type LoaderContext } from "../../lib/service/loaders.js";
 import type { BaseContext } from "../../lib/service/subgraph.js";
 import { alertsById, alertsOfSubjects } from "./data.js";
 
@@ -11,10 +11,6 @@ export function createMonitoringLoaders(prisma: BaseContext["store"]["prisma"]) 
 }
 
 /** A request of the monitoring subgraph (风险预警, 关注名单): the caller and its loaders. */
-export interface MonitoringContext extends BaseContext {
-  loaders: ReturnType<typeof createMonitoringLoaders>;
-}
+export type MonitoringContext = LoaderContext<ReturnType<typeof createMonitoringLoaders>>;
 
-export function createMonitoringContext(base: BaseContext): MonitoringContext {
-  return { ...base, loaders: createMonitoringLoaders(base.store.prisma) };
-}
+export const createMonitoringContext = withLoaders(createMonitoringLoaders);

@@ -1,5 +1,4 @@
-import type { SubgraphModule } from "../../lib/service/subgraph.js";
-import { loadSubgraphSchema } from "../../lib/service/schema.js";
+import { defineSubgraph, type SubgraphModule } from "../../lib/service/subgraph.js";
 import type { EventBus } from "../../events/types.js";
 import type { GraphStore } from "../../graph/types.js";
 import { syncFromRelational } from "../../graph/sync.js";
@@ -18,9 +17,8 @@ export interface RelationsOptions {
 
 /** Relations (关联关系) and related-party risk (关联方风险) over the affiliate graph. */
 export function relationsSubgraph(opts: RelationsOptions): SubgraphModule<RelationsContext> {
-  return {
+  return defineSubgraph(import.meta.url, {
     name: "relations",
-    typeDefs: loadSubgraphSchema(new URL("./schema.graphql", import.meta.url)),
     resolvers: createResolvers(opts.store),
     createContext: relationsContextFor(opts.store),
     events: relationsEvents,
@@ -50,5 +48,5 @@ export function relationsSubgraph(opts: RelationsOptions): SubgraphModule<Relati
         await running;
       };
     },
-  };
+  });
 }
