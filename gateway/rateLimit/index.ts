@@ -3,6 +3,11 @@
  * may send at once, `refillPerSecond` the sustained rate. Without `redisUrl` the
  * buckets live in this process; with it they live in Redis and are shared by every
  * gateway instance (one bucket per partner key, one clock: the Redis server's).
+ *
+ * Ours rather than rate-limiter-flexible: its limiters count points per duration from a
+ * key's first use (a window), so a partner can spend a whole window's points at its end and
+ * again at the start of the next, while the hub promises a token bucket (steady refill,
+ * an exact Retry-After) in one atomic Lua call per request, as the library would take.
  */
 import { MemoryBucket } from "./memoryBucket.js";
 import { RedisBucket } from "./redisBucket.js";
