@@ -31,7 +31,7 @@ export interface HubOptions {
 
 export function hubOptionsFromConfig(cfg: HubConfig, store: StoreLocation): HubOptions {
   return {
-    store, port: cfg.PORT, host: cfg.HOST, seedPerCity: cfg.HUB_SEED_PER_CITY, seed: cfg.HUB_SEED, maxPageSize: cfg.HUB_MAX_PAGE_SIZE, sweepIntervalSeconds: cfg.HUB_SWEEP_INTERVAL_SECONDS,
+    store, port: cfg.PORT, host: cfg.HOST, seedPerCity: cfg.demo ? cfg.HUB_SEED_PER_CITY : 0, seed: cfg.HUB_SEED, maxPageSize: cfg.HUB_MAX_PAGE_SIZE, sweepIntervalSeconds: cfg.HUB_SWEEP_INTERVAL_SECONDS,
     graph: { neo4jUri: cfg.NEO4J_URI, neo4jUser: cfg.NEO4J_USER, neo4jPassword: cfg.NEO4J_PASSWORD, dataDir: join(cfg.HUB_DATA_DIR, "graph") },
     graphSyncSeconds: cfg.HUB_GRAPH_SYNC_SECONDS,
     gatewaySecret: cfg.HUB_GATEWAY_SECRET,

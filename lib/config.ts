@@ -18,6 +18,11 @@ const schema = z
   HUB_SEED_PER_CITY: z.coerce.number().int().min(0).default(2000),
   /** Demo data seed: the same number gives the same records. */
   HUB_SEED: z.coerce.number().int().default(20260401),
+  /**
+   * Demo data on the first start of an empty store: on by default only for the embedded
+   * store outside production; `true` asks for it on PostgreSQL; refused in production.
+   */
+  HUB_DEMO: z.enum(["true", "false"]).optional(),
   /** `name=url,name=url`: subgraphs the gateway federates when they run as their own processes. */
   HUB_SUBGRAPHS: z.string().optional(),
   /** A Federation 2 supergraph composed ahead of time; the gateway serves it as is. */
@@ -75,15 +80,28 @@ const schema = z
   .refine((c) => !(c.NODE_ENV === "production" && !c.HUB_JWT_SECRET && !c.HUB_JWKS_URL), {
     message: "production needs HUB_JWT_SECRET or HUB_JWKS_URL",
     path: ["HUB_JWT_SECRET"],
-  });
+  })
+  .refine((c) => !(c.NODE_ENV === "production" && c.HUB_DEMO === "true"), {
+    message: "HUB_DEMO=true is refused when NODE_ENV=production: demo data never goes into a production database",
+    path: ["HUB_DEMO"],
+  })
+  .transform((c) => ({ ...c, demo: c.HUB_DEMO ? c.HUB_DEMO === "true" : c.NODE_ENV !== "production" && !c.DATABASE_URL }));
 
 export type HubConfig = z.infer<typeof schema>;
+
+/** A setting the hub cannot start with; its message names the variables, on one line. */
+export class ConfigError extends Error {
+  constructor(readonly variables: string[], detail: string) {
+    super(`invalid configuration: ${detail}`);
+    this.name = "ConfigError";
+  }
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new Error(`invalid configuration: ${issues}`);
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(parsed.error.issues.map((i) => i.path.join(".")), issues.join("; "));
   }
   return parsed.data;
 }

@@ -3,13 +3,13 @@
 // for `HUB_SUPERGRAPH=... npm run start:gateway` in production.
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../lib/config.js";
+import { loadConfigOrExit } from "./cli.js";
 import { subgraphModules } from "../hub/subgraphs.js";
 import { composeSupergraph } from "../gateway/compose.js";
 import { parseSubgraphList } from "../gateway/index.js";
 
 const { values } = parseArgs({ options: { out: { type: "string" } } });
-const cfg = loadConfig();
+const cfg = loadConfigOrExit();
 const modules = subgraphModules(cfg);
 if (!cfg.HUB_SUBGRAPHS) {
   process.stderr.write(`set HUB_SUBGRAPHS=${Object.keys(modules).map((n) => `${n}=http://host:port/graphql`).join(",")}\n`);

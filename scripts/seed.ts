@@ -7,7 +7,7 @@
  * Re-running with the same seed inserts nothing new (see prisma/seed/load.ts).
  */
 import { parseArgs } from "node:util";
-import { loadConfig } from "../lib/config.js";
+import { loadConfigOrExit } from "./cli.js";
 import { openStore, storeLocationFromConfig } from "../prisma/store.js";
 import { seedStore, type SeedMethod } from "../prisma/seed/load.js";
 
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     },
     strict: true,
   });
-  const cfg = loadConfig();
+  const cfg = loadConfigOrExit();
   const enterprises = intArg("enterprises", values.enterprises);
   const seed = intArg("seed", values.seed, cfg.HUB_SEED);
   const batchSize = intArg("batch", values.batch, 1000);

@@ -1,13 +1,13 @@
 // `npm run start:subgraph -- <name>`: one subgraph as its own process, as production deploys them.
 import { randomBytes } from "node:crypto";
-import { loadConfig } from "../lib/config.js";
+import { loadConfigOrExit, startOrExit } from "./cli.js";
 import { createLogger } from "../lib/logger.js";
 import { openStore, storeLocationFromConfig } from "../prisma/store.js";
 import { startSubgraph } from "../lib/service/subgraph.js";
 import { subgraphModules } from "../hub/subgraphs.js";
 import { onShutdown } from "./shutdown.js";
 
-const cfg = loadConfig();
+const cfg = loadConfigOrExit();
 // Without the shared secret no gateway can vouch for callers: every request but `_service` is refused.
 const secret = cfg.HUB_GATEWAY_SECRET ?? randomBytes(32).toString("base64url");
 const modules = subgraphModules(cfg, { gatewaySecret: secret, enterpriseUrl: () => cfg.HUB_ENTERPRISE_URL });
@@ -19,8 +19,10 @@ if (!mod) {
 }
 const logger = createLogger(`subgraph:${name}`, cfg.LOG_LEVEL);
 if (!cfg.HUB_GATEWAY_SECRET) logger.warn("HUB_GATEWAY_SECRET not set: no gateway can reach this subgraph");
-const store = await openStore(storeLocationFromConfig(cfg));
-const running = await startSubgraph(mod, { store, port: cfg.SUBGRAPH_PORT, host: cfg.HOST, gatewaySecret: secret, logger });
+const { store, running } = await startOrExit(`the ${name} subgraph`, logger, async () => {
+  const store = await openStore(storeLocationFromConfig(cfg));
+  return { store, running: await startSubgraph(mod, { store, port: cfg.SUBGRAPH_PORT, host: cfg.HOST, gatewaySecret: secret, logger }) };
+});
 process.stdout.write(`${name} subgraph ready: ${running.url}\n`);
 onShutdown(logger, async () => {
   await running.close();

@@ -2,7 +2,7 @@
 // prints a partner token signed with the hub's HS256 secret (HUB_JWT_SECRET, or the
 // local one under HUB_DATA_DIR that `npm start` uses).
 import { parseArgs } from "node:util";
-import { loadConfig } from "../lib/config.js";
+import { loadConfigOrExit } from "./cli.js";
 import { localJwtSecret } from "../lib/auth/secrets.js";
 import { signPartnerToken } from "../lib/auth/partnerToken.js";
 import { SCOPES, isScope } from "../lib/auth/identity.js";
@@ -16,7 +16,7 @@ const { values } = parseArgs({
     sub: { type: "string" },
   },
 });
-const cfg = loadConfig();
+const cfg = loadConfigOrExit();
 const city = values.city!;
 if (!findCity(city)) {
   process.stderr.write(`unknown partner city '${city}'\n`);
