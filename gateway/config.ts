@@ -1,6 +1,7 @@
 import type { HubConfig } from "../lib/config.js";
 import type { Logger } from "../lib/logger.js";
 import { localJwtSecret } from "../lib/auth/secrets.js";
+import { HUB_TOKEN_NAME } from "../lib/auth/partnerToken.js";
 import type { EventBus } from "../events/types.js";
 import type { StreamDeclaration } from "../events/streams.js";
 import type { ComplexityLimits } from "./complexity/index.js";
@@ -49,8 +50,9 @@ export function gatewayLimitsFromConfig(cfg: HubConfig): GatewayLimits {
 /** The gateway's auth settings from the hub config (one place for the defaults). */
 export function authConfigFromConfig(cfg: HubConfig): AuthConfig {
   if (cfg.HUB_AUTH === "off") return { mode: "off", city: cfg.HUB_AUTH_OFF_CITY, scopes: cfg.HUB_AUTH_OFF_SCOPES };
-  if (cfg.HUB_JWKS_URL) return { mode: "on", tokens: { jwksUrl: cfg.HUB_JWKS_URL } };
-  return { mode: "on", tokens: { secret: cfg.HUB_JWT_SECRET ?? localJwtSecret(cfg.HUB_DATA_DIR) } };
+  const claims = cfg.HUB_TOKEN_CLAIM_CHECKS === "off" ? { issuer: null, audience: null } : { issuer: cfg.HUB_TOKEN_ISSUER ?? HUB_TOKEN_NAME, audience: cfg.HUB_TOKEN_AUDIENCE };
+  if (cfg.HUB_JWKS_URL) return { mode: "on", tokens: { jwksUrl: cfg.HUB_JWKS_URL, claims } };
+  return { mode: "on", tokens: { secret: cfg.HUB_JWT_SECRET ?? localJwtSecret(cfg.HUB_DATA_DIR), claims } };
 }
 
 /** `HUB_SUBGRAPHS=name=url,name=url`: subgraphs the gateway federates when they run as their own processes. */

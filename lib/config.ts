@@ -39,6 +39,12 @@ const schema = z
   HUB_JWT_SECRET: z.string().min(32, "use at least 32 characters").optional(),
   /** JWKS URL of the partners' identity provider (RS256/ES256 tokens). */
   HUB_JWKS_URL: z.string().url().optional(),
+  /** The `iss` partner tokens must carry; the hub's own name (what `npm run token` signs) unless set. */
+  HUB_TOKEN_ISSUER: z.string().min(1).optional(),
+  /** The `aud` partner tokens must carry. */
+  HUB_TOKEN_AUDIENCE: z.string().min(1).default("yellow-river-credit-hub"),
+  /** `off` skips the issuer and audience checks (local trials with foreign tokens); refused in production. */
+  HUB_TOKEN_CLAIM_CHECKS: z.enum(["on", "off"]).default("on"),
   /** `off` accepts requests without a token, as HUB_AUTH_OFF_CITY with HUB_AUTH_OFF_SCOPES (local trials only). */
   HUB_AUTH: z.enum(["on", "off"]).default("on"),
   HUB_AUTH_OFF_CITY: z.string().default("610800"),
@@ -80,6 +86,14 @@ const schema = z
   .refine((c) => !(c.NODE_ENV === "production" && !c.HUB_JWT_SECRET && !c.HUB_JWKS_URL), {
     message: "production needs HUB_JWT_SECRET or HUB_JWKS_URL",
     path: ["HUB_JWT_SECRET"],
+  })
+  .refine((c) => !(c.NODE_ENV === "production" && c.HUB_TOKEN_CLAIM_CHECKS === "off"), {
+    message: "HUB_TOKEN_CLAIM_CHECKS=off is refused when NODE_ENV=production: tokens are checked for issuer and audience",
+    path: ["HUB_TOKEN_CLAIM_CHECKS"],
+  })
+  .refine((c) => !(c.NODE_ENV === "production" && c.HUB_JWKS_URL && !c.HUB_TOKEN_ISSUER), {
+    message: "production with HUB_JWKS_URL needs HUB_TOKEN_ISSUER: the identity provider's issuer its tokens carry",
+    path: ["HUB_TOKEN_ISSUER"],
   })
   .refine((c) => !(c.NODE_ENV === "production" && c.HUB_DEMO === "true"), {
     message: "HUB_DEMO=true is refused when NODE_ENV=production: demo data never goes into a production database",

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { SignJWT } from "jose";
 import * as fc from "fast-check";
 import { startTestHub, postGraphQL, tokenFor, TEST_JWT_SECRET, type GraphQLResponse, type TestHub } from "./support.js";
+import { HUB_TOKEN_NAME } from "../lib/auth/partnerToken.js";
 
 /**
  * What an attacker throws at the gateway. One hub on the embedded store with
@@ -335,8 +336,9 @@ describe("tokens", () => {
   const key = (secret: string) => new TextEncoder().encode(secret);
   const claims = { city: "610800", scopes: ["credit:read", "personal:read", "admin"] };
   const now = () => Math.floor(Date.now() / 1000);
-  const signed = (payload: Json, opts: { secret?: string; alg?: string; exp?: number | null; sub?: string | null } = {}) => {
-    let jwt = new SignJWT(payload).setProtectedHeader({ alg: opts.alg ?? "HS256", typ: "JWT" }).setIssuedAt();
+  const signed = (payload: Json, opts: { secret?: string; alg?: string; exp?: number | null; sub?: string | null; iss?: string; aud?: string } = {}) => {
+    // Issued by and for the hub, as its own tokens are: each case breaks one thing only.
+    let jwt = new SignJWT(payload).setProtectedHeader({ alg: opts.alg ?? "HS256", typ: "JWT" }).setIssuedAt().setIssuer(opts.iss ?? HUB_TOKEN_NAME).setAudience(opts.aud ?? HUB_TOKEN_NAME);
     if (opts.sub !== null) jwt = jwt.setSubject(opts.sub ?? freshSub());
     if (opts.exp !== null) jwt = jwt.setExpirationTime(opts.exp ?? now() + 600);
     return jwt.sign(key(opts.secret ?? TEST_JWT_SECRET));
@@ -355,6 +357,8 @@ describe("tokens", () => {
     ["a token without exp", async () => `Bearer ${await signed(claims, { exp: null })}`, "claim 'exp'"],
     ["a token without sub", async () => `Bearer ${await signed(claims, { sub: null })}`, "claim 'sub'"],
     ["a token for a city that is not a partner", async () => `Bearer ${await signed({ ...claims, city: "110000" })}`, "not a partner city"],
+    ["a token for another audience", async () => `Bearer ${await signed(claims, { aud: "another-api" })}`, "claim 'aud'"],
+    ["a token from another issuer", async () => `Bearer ${await signed(claims, { iss: "another-platform" })}`, "claim 'iss'"],
     ["a genuine token with its scopes rewritten", async () => {
       const [h, , s] = (await tokenFor({ sub: freshSub() })).split(".");
       return `Bearer ${h}.${part({ ...claims, sub: "escalated", exp: now() + 600 })}.${s}`;

@@ -194,6 +194,21 @@ describe.each(BUSES)("subscriptions through the gateway on the %s bus", (_bus, b
     await client.dispose();
   });
 
+  it("ends an SSE stream when its token expires, as a WebSocket closes with 4401", async () => {
+    const res = await fetch(hub.url.replace("/graphql", "/graphql/stream"), {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${await tokenFor({ ttl: "2s" })}` },
+      body: JSON.stringify({ query: "subscription { listEntryChanged { id } }" }),
+    });
+    expect(res.status).toBe(200);
+    // The whole body: it ends only when the gateway ends the stream.
+    const text = await res.text();
+    expect(text).toContain('"code":"UNAUTHENTICATED"');
+    expect(text).toContain("token expired");
+    expect(text.trimEnd().endsWith("event: complete\ndata:")).toBe(true);
+    await hub.untilSubscribers(0);
+  });
+
   it("masks personal data in event payloads for callers without personal:read", async () => {
     const client = wsClient(hub);
     const sub = collect(client, `subscription { listEntryChanged { entry { subject { ... on Individual { idNumber name } } } } }`);

@@ -3,8 +3,21 @@ import { hubError } from "../errors.js";
 import { findCity } from "../cities.js";
 import { parseScopes, type Scope } from "./identity.js";
 
+/** The issuer and audience of the tokens `npm run token` signs (and the defaults the hub expects). */
+export const HUB_TOKEN_NAME = "yellow-river-credit-hub";
+
+/** Which tokens are the hub's: `iss` and `aud` must equal these (null: not checked, outside production only). */
+export interface TokenClaimChecks {
+  issuer: string | null;
+  audience: string | null;
+}
+
 /** How partner tokens are checked: a shared HS256 secret (default) or a JWKS URL (RS256/ES256, production). */
-export type PartnerTokenConfig = { secret: string; jwksUrl?: undefined } | { jwksUrl: string; secret?: undefined };
+export type PartnerTokenConfig = (
+  | { secret: string; jwksUrl?: undefined }
+  /** `jwksCooldownMs`: the least time between two fetches of the key set (a token with an unknown `kid` fetches it again); default 30 s. */
+  | { jwksUrl: string; secret?: undefined; jwksCooldownMs?: number }
+) & { claims?: TokenClaimChecks };
 
 export interface PartnerClaims {
   sub: string;
@@ -29,13 +42,15 @@ export function createPartnerTokenVerifier(cfg: PartnerTokenConfig): (token: str
   // Imported once: jose would otherwise import a raw secret into a WebCrypto key on every call.
   const key: Promise<CryptoKey> | JWTVerifyGetKey = cfg.secret !== undefined
     ? crypto.subtle.importKey("raw", new TextEncoder().encode(cfg.secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"])
-    : createRemoteJWKSet(new URL(cfg.jwksUrl));
+    : createRemoteJWKSet(new URL(cfg.jwksUrl), { cooldownDuration: cfg.jwksCooldownMs ?? 30_000 });
   const algorithms = cfg.secret !== undefined ? ["HS256"] : ["RS256", "ES256"];
+  const claims = cfg.claims ?? { issuer: HUB_TOKEN_NAME, audience: HUB_TOKEN_NAME };
+  const checks = { algorithms, requiredClaims: ["sub", "exp"], issuer: claims.issuer ?? undefined, audience: claims.audience ?? undefined };
   return async (token) => {
     let payload: JWTPayload;
     try {
       const k = typeof key === "function" ? key : await key;
-      ({ payload } = await jwtVerify(token, k as CryptoKey, { algorithms, requiredClaims: ["sub", "exp"] }));
+      ({ payload } = await jwtVerify(token, k as CryptoKey, checks));
     } catch (err) {
       throw unauthenticated(reasonOf(err));
     }
@@ -45,11 +60,13 @@ export function createPartnerTokenVerifier(cfg: PartnerTokenConfig): (token: str
   };
 }
 
-/** Issues an HS256 partner token (the `npm run token` command and the tests). */
+/** Issues an HS256 partner token (the `npm run token` command and the tests), issued by and for the hub. */
 export function signPartnerToken(secret: string, claims: { sub: string; city: string; scopes: string[] }, ttl: string | number = "1h"): Promise<string> {
   return new SignJWT({ city: claims.city, scopes: claims.scopes })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(claims.sub)
+    .setIssuer(HUB_TOKEN_NAME)
+    .setAudience(HUB_TOKEN_NAME)
     .setIssuedAt()
     .setExpirationTime(ttl)
     .sign(new TextEncoder().encode(secret));

@@ -10,6 +10,7 @@ import type { Logger } from "../../../lib/logger.js";
 import type { TransportDeps } from "../types.js";
 import { readBody } from "../../../lib/service/http.js";
 import { Membership, withinQueue } from "../fanout.js";
+import { atTokenExpiry, TOKEN_EXPIRED } from "./expiry.js";
 
 function refuse(res: ServerResponse, status: number, errors: ReadonlyArray<GraphQLError | { message: string; extensions?: unknown }>): true {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
@@ -72,15 +73,23 @@ export async function serveSse(req: IncomingMessage, res: ServerResponse, opts: 
   });
   if (!(joined instanceof Membership)) return refuse(res, 400, joined.errors ?? []);
   open();
+  // As over WebSocket (4401): the stream ends when the token expires, with an error event saying so.
+  const cancelExpiry = atTokenExpiry(identity, () => {
+    if (res.destroyed) return;
+    res.end(`event: next\ndata: ${JSON.stringify({ errors: [{ message: TOKEN_EXPIRED, extensions: { code: "UNAUTHENTICATED" } }] })}\n\nevent: complete\ndata:\n\n`);
+  });
   // The response, not the request: a request emits "close" once its body is read, not when the client goes away.
-  res.once("close", () => void joined.return());
+  res.once("close", () => {
+    cancelExpiry();
+    void joined.return();
+  });
   try {
     // Results are written by the shared operation; this waits for the stream's end.
     for await (const _ of joined) break;
-    if (!res.destroyed) res.end("event: complete\ndata:\n\n");
+    if (!res.writableEnded) res.end("event: complete\ndata:\n\n");
   } catch (err) {
     opts.logger.warn({ err }, "SSE subscription ended with an error");
-    if (!res.destroyed) res.end();
+    if (!res.writableEnded) res.end();
   }
   return true;
 }

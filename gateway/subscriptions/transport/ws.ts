@@ -9,6 +9,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { Identity } from "../../../lib/auth/identity.js";
 import { websocketWriter } from "../wsFrames.js";
+import { atTokenExpiry, TOKEN_EXPIRED } from "./expiry.js";
 import type { MemberWriter } from "../fanout.js";
 import type { Prepared, TransportDeps } from "../types.js";
 
@@ -20,13 +21,12 @@ export interface WebSocketTransport {
 interface WsRequest { identity: Identity; writer: MemberWriter }
 
 /** Closes the socket with 4401 when the token expires; the timer goes with the socket. */
-function closeAtExpiry(ws: WebSocket, identity: Identity, timers: Set<NodeJS.Timeout>): void {
-  if (!identity.expiresAt) return;
-  const t = setTimeout(() => ws.close(4401, "token expired: reconnect with a new token"), Math.max(0, identity.expiresAt * 1000 - Date.now()));
-  timers.add(t);
+function closeAtExpiry(ws: WebSocket, identity: Identity, open: Set<() => void>): void {
+  const cancel = atTokenExpiry(identity, () => ws.close(4401, TOKEN_EXPIRED));
+  open.add(cancel);
   ws.once("close", () => {
-    clearTimeout(t);
-    timers.delete(t);
+    cancel();
+    open.delete(cancel);
   });
 }
 
@@ -34,7 +34,7 @@ export function serveWebSocket(deps: TransportDeps): WebSocketTransport {
   // Off, because results are written as ready-made frames (wsFrames.ts).
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   const sockets = new WeakMap<WebSocket, Duplex>();
-  const expiryTimers = new Set<NodeJS.Timeout>();
+  const expiryTimers = new Set<() => void>();
   useServer<Record<string, unknown>, { identity: Identity }>({
     onConnect: async (ctx) => {
       const headers = { ...ctx.extra.request.headers } as Record<string, string>;
@@ -73,7 +73,7 @@ export function serveWebSocket(deps: TransportDeps): WebSocketTransport {
       });
     },
     async close() {
-      for (const t of expiryTimers) clearTimeout(t);
+      for (const cancel of expiryTimers) cancel();
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((r) => wss.close(() => r()));
     },
