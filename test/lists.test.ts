@@ -152,7 +152,9 @@ describe("lists through the gateway", () => {
 
     const revoke = await hub.query<{ revokeRepair: { status: string } }>(`mutation { revokeRepair(id: "${rid}", reason: "承诺书内容虚假") { status } }`, undefined, { as: YULIN });
     expect(revoke.data!.revokeRepair.status).toBe("REVOKED");
-    expect((await hub.store.prisma.listEntry.findUniqueOrThrow({ where: { id: Number(e.id) } })).state).toBe("PUBLISHED");
+    // The entries extended to its responsible persons (F19) are restored with it.
+    const restored = await hub.store.prisma.listEntry.findMany({ where: { OR: [{ id: Number(e.id) }, { linkedEntryId: Number(e.id) }] }, orderBy: { id: "asc" } });
+    expect(restored.map((x) => [x.subjectKind, x.state])).toEqual([["ENTERPRISE", "PUBLISHED"], ["INDIVIDUAL", "PUBLISHED"]]);
     const barred = await submit();
     const today = new Date().toISOString().slice(0, 10);
     const possible = `${Number(today.slice(0, 4)) + 3}${today.slice(4)}`;
