@@ -16,6 +16,7 @@ import {
 } from "nats";
 import { createLogger } from "../lib/logger.js";
 import { Subscription, attachSubscription } from "./delivery.js";
+import { Backoff } from "./retry.js";
 import { aheadError, EventStreamError, toError } from "./sequence.js";
 import { DEFAULT_RETAIN, type DeliveredEvent, type EventBus, type EventSubscription, type HubEvent } from "./types.js";
 
@@ -238,7 +239,7 @@ export class NatsEventBus implements EventBus {
 class NatsSubscription extends Subscription {
   private messages: ConsumerMessages | null = null;
   /** Consecutive failures without an event delivered in between: the back-off. */
-  private failures = 0;
+  private readonly backoff = new Backoff(100, 2000);
 
   constructor(
     private readonly bus: NatsEventBus,
@@ -264,7 +265,7 @@ class NatsSubscription extends Subscription {
         if (this.closed) return;
         if (e instanceof EventStreamError || isStreamNotFound(e)) throw e;
         bus.warn(toError(e), "event bus: creating a JetStream consumer failed; retrying");
-        await this.pause(Math.min(100 * 2 ** this.failures++, 2000));
+        await this.pause(this.backoff.next());
         continue;
       }
       try {
@@ -273,7 +274,7 @@ class NatsSubscription extends Subscription {
         if (this.closed) return;
         if (e instanceof EventStreamError) throw e;
         bus.warn(toError(e), "event bus: reading JetStream failed; retrying");
-        await this.pause(Math.min(100 * 2 ** this.failures++, 2000));
+        await this.pause(this.backoff.next());
       } finally {
         this.messages = null;
         await bus.dropConsumer(consumer.name);
@@ -312,7 +313,7 @@ class NatsSubscription extends Subscription {
           messages.stop();
           return;
         }
-        this.failures = 0;
+        this.backoff.reset();
       }
       this.messages = null;
     }

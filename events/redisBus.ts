@@ -1,6 +1,7 @@
 import { Redis, type RedisOptions } from "ioredis";
 import { createLogger } from "../lib/logger.js";
 import { Subscription, attachSubscription } from "./delivery.js";
+import { Backoff } from "./retry.js";
 import { aheadError, EventStreamError, toError } from "./sequence.js";
 import { DEFAULT_RETAIN, type DeliveredEvent, type EventBus, type EventSubscription, type HubEvent } from "./types.js";
 
@@ -266,16 +267,16 @@ export class RedisEventBus implements EventBus {
   }
 
   private async readTail(): Promise<void> {
-    let failures = 0;
+    const backoff = new Backoff(100, 2000);
     while (!this.closed) {
       let res: [string, Entry[]][] | null;
       try {
         res = (await this.reader.xread("COUNT", PAGE, "BLOCK", BLOCK_MS, "STREAMS", this.key, sequenceToStreamId(this.tail))) as [string, Entry[]][] | null;
-        failures = 0;
+        backoff.reset();
       } catch (e) {
         if (this.closed) return;
         this.warn(toError(e), "event bus: reading the Redis stream failed; retrying");
-        await this.sleep(Math.min(100 * 2 ** failures++, 2000));
+        await this.sleep(backoff.next());
         continue;
       }
       const entries = res?.[0]?.[1];
@@ -325,7 +326,7 @@ class RedisSubscription extends Subscription {
 
   protected async run(): Promise<void> {
     const bus = this.bus;
-    let failures = 0;
+    const backoff = new Backoff(100, 2000);
     let checkedAhead = this.cursor === null;
     let resets = bus.resets;
     while (!this.closed) {
@@ -346,7 +347,7 @@ class RedisSubscription extends Subscription {
         const tailBefore = bus.tailSequence;
         let batch = this.cursor === null ? null : bus.fromWindow(this.cursor, PAGE);
         batch ??= await bus.range(this.cursor, PAGE);
-        failures = 0;
+        backoff.reset();
         if (batch.length === 0) {
           // Nothing after the cursor: the tail reader rings when something is appended. The
           // timeout is only a safety net; no Redis call is made when the window says "nothing new".
@@ -362,7 +363,7 @@ class RedisSubscription extends Subscription {
         if (err instanceof EventStreamError) throw err;
         // Transient (connection) trouble: the cursor is kept, so retrying loses and repeats nothing.
         bus.warn(err, "event bus: reading the Redis stream failed; retrying");
-        await this.pause(Math.min(100 * 2 ** failures++, 2000));
+        await this.pause(backoff.next());
       }
     }
   }

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "../prisma/store.js";
 import type { Logger } from "../lib/logger.js";
+import { Backoff, LogThrottle } from "./retry.js";
 import type { EventBus, HubEvent } from "./types.js";
 
 export type RelayLogger = Pick<Logger, "debug" | "info" | "warn" | "error">;
@@ -149,8 +150,9 @@ class Relay implements OutboxRelay {
   private chain: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
-  private failures = 0;
-  private lastErrorLog = 0;
+  /** After a failed pass: pollMs × 2^failures, at most 64 polls and 30 s. */
+  private readonly backoff: Backoff;
+  private readonly errorLog = new LogThrottle(10_000);
 
   constructor(private readonly opts: OutboxRelayOptions) {
     const sql = outboxSql(opts.outbox.table);
@@ -158,6 +160,7 @@ class Relay implements OutboxRelay {
     this.readRange = sql.readRange;
     this.maxId = sql.maxId;
     this.pollMs = opts.pollMs ?? 50;
+    this.backoff = new Backoff(2 * this.pollMs, Math.min(64 * this.pollMs, 30_000));
     this.batch = opts.batch ?? 500;
     this.holeGraceMs = opts.holeGraceMs ?? 5000;
     if (!Number.isSafeInteger(this.batch) || this.batch < 1) throw new RangeError("batch must be a positive integer");
@@ -185,17 +188,15 @@ class Relay implements OutboxRelay {
       this.timer = null;
       this.runOnce().then(
         () => {
-          this.failures = 0;
+          this.backoff.reset();
           this.schedule(this.pollMs);
         },
         (err: unknown) => {
-          this.failures++;
-          const now = Date.now();
-          if (now - this.lastErrorLog >= 10_000) {
-            this.lastErrorLog = now;
-            this.log.error({ err, table: this.opts.outbox.table, failures: this.failures }, "outbox relay pass failed; retrying");
+          const pause = this.backoff.next();
+          if (this.errorLog.allow()) {
+            this.log.error({ err, table: this.opts.outbox.table, failures: this.backoff.failures }, "outbox relay pass failed; retrying");
           }
-          this.schedule(Math.min(this.pollMs * 2 ** Math.min(this.failures, 6), 30_000));
+          this.schedule(pause);
         },
       );
     }, ms);
