@@ -15,10 +15,11 @@ import {
   type StreamConfig,
 } from "nats";
 import { createLogger } from "../lib/logger.js";
-import { Subscription, attachSubscription } from "./delivery.js";
+import { BusBase, redactUrl, retainOption } from "./busBase.js";
+import { Subscription, type SubscriptionInit } from "./delivery.js";
 import { Backoff } from "./retry.js";
 import { aheadError, EventStreamError, toError } from "./sequence.js";
-import { DEFAULT_RETAIN, type DeliveredEvent, type EventBus, type EventSubscription, type HubEvent } from "./types.js";
+import type { DeliveredEvent, EventBus, HubEvent } from "./types.js";
 
 export const DEFAULT_NATS_STREAM = "HUB_EVENTS";
 export const DEFAULT_SUBJECT_PREFIX = "hub.events";
@@ -71,28 +72,23 @@ export interface NatsBusOptions {
  * counts: the consumer is recreated from it after any error, and whenever a message is not
  * the one right after it.
  */
-export class NatsEventBus implements EventBus {
+export class NatsEventBus extends BusBase implements EventBus {
   readonly kind = "nats" as const;
-  readonly stream: string;
   private readonly prefix: string;
-  private readonly subs = new Set<Subscription>();
-  private readonly logger = createLogger("events-nats");
-  private closed = false;
-  private lastWarn = 0;
 
   private constructor(
     private readonly nc: NatsConnection,
     readonly js: JetStreamClient,
     readonly jsm: JetStreamManager,
+    readonly stream: string,
     opts: NatsBusOptions,
   ) {
-    this.stream = opts.streamName ?? DEFAULT_NATS_STREAM;
+    super({ logger: createLogger("events-nats"), stream });
     this.prefix = opts.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;
   }
 
   static async create(opts: NatsBusOptions): Promise<NatsEventBus> {
-    const retain = opts.retain ?? DEFAULT_RETAIN;
-    if (!Number.isSafeInteger(retain) || retain < 1) throw new RangeError("retain must be a positive integer");
+    const retain = retainOption(opts.retain);
     let nc: NatsConnection;
     try {
       nc = await connect({
@@ -104,11 +100,11 @@ export class NatsEventBus implements EventBus {
         reconnectTimeWait: 500,
       });
     } catch (e) {
-      throw new Error(`event bus: cannot connect to NATS at ${redact(opts.natsUrl)}: ${toError(e).message}`);
+      throw new Error(`event bus: cannot connect to NATS at ${redactUrl(opts.natsUrl)}: ${toError(e).message}`);
     }
     try {
       const jsm = await nc.jetstreamManager();
-      const bus = new NatsEventBus(nc, nc.jetstream(), jsm, opts);
+      const bus = new NatsEventBus(nc, nc.jetstream(), jsm, opts.streamName ?? DEFAULT_NATS_STREAM, opts);
       await bus.ensureStream(retain);
       return bus;
     } catch (e) {
@@ -146,7 +142,7 @@ export class NatsEventBus implements EventBus {
   }
 
   async publish(events: HubEvent[]): Promise<string[]> {
-    if (this.closed) throw new Error("event bus is closed");
+    this.assertOpen();
     const sequences: string[] = [];
     const encoder = new TextEncoder();
     // js.publish sends synchronously when called, so publishes started in order reach the
@@ -161,8 +157,8 @@ export class NatsEventBus implements EventBus {
     return sequences;
   }
 
-  subscribe(after: string | null, onEvent: (e: DeliveredEvent) => void | Promise<void>, onError?: (err: Error) => void): EventSubscription {
-    return attachSubscription(new NatsSubscription(this, after, onEvent, onError, (s) => this.subs.delete(s)), this.subs, this.closed);
+  protected createSubscription(init: SubscriptionInit): Subscription {
+    return new NatsSubscription(this, init);
   }
 
   async latestSequence(): Promise<string | null> {
@@ -217,39 +213,16 @@ export class NatsEventBus implements EventBus {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    const subs = [...this.subs];
-    for (const s of subs) s.close();
-    await Promise.all(subs.map((s) => s.done));
+  protected override async release(): Promise<void> {
     await this.nc.close();
-  }
-
-  /** @internal Rate-limited warning (one line per 10 s). */
-  warn(err: Error, msg: string): void {
-    if (this.closed) return;
-    const now = Date.now();
-    if (now - this.lastWarn < 10_000) return;
-    this.lastWarn = now;
-    this.logger.warn({ err, stream: this.stream }, msg);
   }
 }
 
-class NatsSubscription extends Subscription {
+class NatsSubscription extends Subscription<NatsEventBus> {
   private messages: ConsumerMessages | null = null;
   /** Consecutive failures without an event delivered in between: the back-off. */
   private readonly backoff = new Backoff(100, 2000);
 
-  constructor(
-    private readonly bus: NatsEventBus,
-    after: string | null,
-    onEvent: (e: DeliveredEvent) => void | Promise<void>,
-    onError: ((err: Error) => void) | undefined,
-    onEnd: (s: Subscription) => void,
-  ) {
-    super(after, onEvent, onError, onEnd);
-  }
 
   protected override interrupt(): void {
     this.messages?.stop();
@@ -328,10 +301,6 @@ function isStreamNotFound(e: unknown): boolean {
 function isNotFound(e: unknown): boolean {
   const err = e as { code?: string; message?: string; api_error?: { code?: number } };
   return err?.api_error?.code === 404 || err?.code === "404" || /not found|no message found/i.test(err?.message ?? "");
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, "//***@");
 }
 
 export function createNatsBus(opts: NatsBusOptions): Promise<NatsEventBus> {

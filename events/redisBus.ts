@@ -1,9 +1,10 @@
 import { Redis, type RedisOptions } from "ioredis";
-import { createLogger } from "../lib/logger.js";
-import { Subscription, attachSubscription } from "./delivery.js";
+import { createLogger, type Logger } from "../lib/logger.js";
+import { BusBase, redactUrl, retainOption } from "./busBase.js";
+import { Subscription, type SubscriptionInit } from "./delivery.js";
 import { Backoff } from "./retry.js";
 import { aheadError, EventStreamError, toError } from "./sequence.js";
-import { DEFAULT_RETAIN, type DeliveredEvent, type EventBus, type EventSubscription, type HubEvent } from "./types.js";
+import type { DeliveredEvent, EventBus, HubEvent } from "./types.js";
 
 export const DEFAULT_REDIS_STREAM = "hub:events";
 
@@ -62,13 +63,8 @@ type Entry = [id: string, fields: string[]];
  * command connection: one slow subscriber holds up no one, and memory stays bounded (a
  * subscriber behind the window reads from Redis, not from a growing per-subscriber queue).
  */
-export class RedisEventBus implements EventBus {
+export class RedisEventBus extends BusBase implements EventBus {
   readonly kind = "redis" as const;
-  private readonly key: string;
-  private readonly retain: number;
-  private readonly subs = new Set<Subscription>();
-  private readonly logger = createLogger("events-redis");
-  private closed = false;
   private readerLoop: Promise<void> = Promise.resolve();
 
   /** Newest events seen by the tail reader: contiguous sequences windowFirst .. windowFirst + length - 1. */
@@ -80,22 +76,22 @@ export class RedisEventBus implements EventBus {
   /** Times the stream was found to have restarted below `tail` (key deleted, Redis restarted without persistence). */
   private resetCount = 0;
 
-  private lastWarn = 0;
   /** Ends the tail reader's back-off sleep early on close. */
   private stopSleeping: (() => void) | null = null;
 
   private constructor(
     private readonly cmd: Redis,
     private readonly reader: Redis,
-    opts: RedisBusOptions,
+    private readonly key: string,
+    private readonly retain: number,
+    private readonly logger: Logger,
   ) {
-    this.key = opts.streamName ?? DEFAULT_REDIS_STREAM;
-    this.retain = opts.retain ?? DEFAULT_RETAIN;
-    if (!Number.isSafeInteger(this.retain) || this.retain < 1) throw new RangeError("retain must be a positive integer");
+    super({ logger, stream: key });
     this.windowCapacity = Math.min(this.retain, 10_000);
   }
 
   static async create(opts: RedisBusOptions): Promise<RedisEventBus> {
+    const retain = retainOption(opts.retain);
     const connectTimeout = opts.connectTimeoutMs ?? 2000;
     // Same stance as gateway/rateLimit/redisBucket.ts: never hang. No offline queue (commands
     // fail at once while disconnected; loops retry with back-off), one retry per request, a
@@ -112,7 +108,7 @@ export class RedisEventBus implements EventBus {
     const cmd = new Redis(opts.redisUrl, { ...base, commandTimeout: 10_000, connectionName: "hub-events" });
     // The tail reader blocks in XREAD BLOCK: no command timeout there (closing disconnects it).
     const reader = new Redis(opts.redisUrl, { ...base, connectionName: "hub-events-tail" });
-    const bus = new RedisEventBus(cmd, reader, opts);
+    const bus = new RedisEventBus(cmd, reader, opts.streamName ?? DEFAULT_REDIS_STREAM, retain, createLogger("events-redis"));
     cmd.on("error", (err: unknown) => bus.warn(toError(err), "redis connection error"));
     reader.on("error", (err: unknown) => bus.warn(toError(err), "redis tail connection error"));
     try {
@@ -122,14 +118,14 @@ export class RedisEventBus implements EventBus {
     } catch (e) {
       cmd.disconnect();
       reader.disconnect();
-      throw new Error(`event bus: cannot use Redis at ${redact(opts.redisUrl)}: ${toError(e).message}`);
+      throw new Error(`event bus: cannot use Redis at ${redactUrl(opts.redisUrl)}: ${toError(e).message}`);
     }
     bus.readerLoop = bus.readTail();
     return bus;
   }
 
   async publish(events: HubEvent[]): Promise<string[]> {
-    if (this.closed) throw new Error("event bus is closed");
+    this.assertOpen();
     if (events.length === 0) return [];
     // One MULTI: the batch gets consecutive sequences, all or nothing.
     const multi = this.cmd.multi();
@@ -142,8 +138,8 @@ export class RedisEventBus implements EventBus {
     });
   }
 
-  subscribe(after: string | null, onEvent: (e: DeliveredEvent) => void | Promise<void>, onError?: (err: Error) => void): EventSubscription {
-    return attachSubscription(new RedisSubscription(this, after, onEvent, onError, (s) => this.subs.delete(s)), this.subs, this.closed);
+  protected createSubscription(init: SubscriptionInit): Subscription {
+    return new RedisSubscription(this, init);
   }
 
   async latestSequence(): Promise<string | null> {
@@ -164,14 +160,12 @@ export class RedisEventBus implements EventBus {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    const subs = [...this.subs];
-    for (const s of subs) s.close();
+  protected override interruptBackground(): void {
     this.reader.disconnect(); // aborts the blocked XREAD
     this.stopSleeping?.();
-    await Promise.all(subs.map((s) => s.done));
+  }
+
+  protected override async release(): Promise<void> {
     await this.readerLoop;
     try {
       if (this.cmd.status === "ready") await this.cmd.quit();
@@ -219,15 +213,6 @@ export class RedisEventBus implements EventBus {
     return page.map(decode);
   }
 
-  /** @internal Rate-limited warning (one line per 10 s). */
-  warn(err: Error, msg: string): void {
-    if (this.closed) return;
-    const now = Date.now();
-    if (now - this.lastWarn < 10_000) return;
-    this.lastWarn = now;
-    this.logger.warn({ err, stream: this.key }, msg);
-  }
-
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const done = (): void => {
@@ -258,7 +243,7 @@ export class RedisEventBus implements EventBus {
     this.tail = latest ?? 0n;
     this.window = [];
     this.resetCount++;
-    for (const s of this.subs) s.wake();
+    this.wakeAll();
   }
 
   /** @internal */
@@ -308,21 +293,12 @@ export class RedisEventBus implements EventBus {
         this.window = this.window.slice(drop);
         this.windowFirst += BigInt(drop);
       }
-      for (const s of this.subs) s.wake();
+      this.wakeAll();
     }
   }
 }
 
-class RedisSubscription extends Subscription {
-  constructor(
-    private readonly bus: RedisEventBus,
-    after: string | null,
-    onEvent: (e: DeliveredEvent) => void | Promise<void>,
-    onError: ((err: Error) => void) | undefined,
-    onEnd: (s: Subscription) => void,
-  ) {
-    super(after, onEvent, onError, onEnd);
-  }
+class RedisSubscription extends Subscription<RedisEventBus> {
 
   protected async run(): Promise<void> {
     const bus = this.bus;
@@ -380,10 +356,6 @@ function decode([id, fields]: Entry): DeliveredEvent {
     throw new EventStreamError("malformed_event", `stream entry ${id} is not JSON`);
   }
   return { ...e, sequence: streamIdToSequence(id).toString() };
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, "//***@");
 }
 
 export function createRedisBus(opts: RedisBusOptions): Promise<RedisEventBus> {
