@@ -4,7 +4,7 @@ import { Redis } from "ioredis";
 import { connect, type NatsConnection } from "nats";
 import { SeenEvents, dedupeById } from "./dedupe.js";
 import { EventStreamError } from "./sequence.js";
-import { sequenceToStreamId, streamIdToSequence } from "./redisBus.js";
+import { sequenceToStreamId, streamIdToSequence } from "./redisStream.js";
 import type { DeliveredEvent, EventBus, EventSubscription, HubEvent } from "./types.js";
 import { createEventBus } from "./index.js";
 import { SERVICES, requireServices } from "../test/services.js";

@@ -69,7 +69,6 @@ export class MemoryEventBus extends BusBase implements EventBus {
 }
 
 class MemorySubscription extends Subscription<MemoryEventBus> {
-
   protected async run(): Promise<void> {
     const bus = this.bus;
     if (this.cursor !== null && this.cursor > BigInt(bus.latest)) {
