@@ -1,3 +1,4 @@
+// The NATS JetStream bus: connection, the stream's configuration, publishing, and the consumers its subscriptions read.
 import {
   AckPolicy,
   connect,
@@ -8,7 +9,6 @@ import {
   nanos,
   type Consumer,
   type ConsumerConfig,
-  type ConsumerMessages,
   type JetStreamClient,
   type JetStreamManager,
   type NatsConnection,
@@ -16,25 +16,14 @@ import {
 } from "nats";
 import { createLogger } from "../lib/logger.js";
 import { BusBase, redactUrl, retainOption } from "./busBase.js";
-import { Subscription, type SubscriptionInit } from "./delivery.js";
-import { Backoff } from "./retry.js";
-import { aheadError, EventStreamError, toError } from "./sequence.js";
+import type { Subscription, SubscriptionInit } from "./delivery.js";
+import { NatsSubscription } from "./natsSubscription.js";
+import { aheadError, toError } from "./sequence.js";
 import type { DeliveredEvent, EventBus, HubEvent } from "./types.js";
 
 export const DEFAULT_NATS_STREAM = "HUB_EVENTS";
 export const DEFAULT_SUBJECT_PREFIX = "hub.events";
 
-/** Messages one pull asks for: bounds what a slow subscriber has buffered in this process. */
-const FETCH_BATCH = 256;
-/** How long one pull waits for messages before the next (JetStream's minimum is 1 s). */
-const FETCH_EXPIRES_MS = 5000;
-/**
- * The server's sign of life during a pull that waits: two missed ones and the client checks
- * its consumer, failing the pull when the consumer is gone (deleted, server restarted), as a
- * pull sent to a consumer that no longer exists gets no answer at all. 1 s: a vanished
- * consumer is noticed (and recreated from the cursor) in about 2 s, well before the pull expires.
- */
-const FETCH_HEARTBEAT_MS = 1000;
 /** Publishes in flight at once (they are sent in order on one connection, so order is kept). */
 const PUBLISH_WINDOW = 256;
 /** JetStream drops a re-publish of the same event id within this window. */
@@ -60,10 +49,11 @@ export interface NatsBusOptions {
  * id, so JetStream drops a re-publish within its dedupe window (the relay's retries). The
  * sequence is the JetStream stream sequence (dense: 1, 2, 3, ...).
  *
- * Each subscription reads through its own ephemeral pull consumer (no acks, in memory),
- * created to start right after the subscription's cursor, with bounded pulls (`fetch` of
- * {@link FETCH_BATCH}) rather than `consume()`, whose prefetch keeps pulling however slow the
- * handler is: this way a slow subscriber has at most one batch buffered and holds up no one.
+ * Each subscription (natsSubscription.ts) reads through its own ephemeral pull consumer (no
+ * acks, in memory), created to start right after the subscription's cursor, with bounded
+ * pulls (`fetch` of FETCH_BATCH) rather than `consume()`, whose prefetch keeps pulling however
+ * slow the handler is: this way a slow subscriber has at most one batch buffered and holds up
+ * no one.
  *
  * Not the client's "ordered consumer": that one moves its own position when a message
  * reaches the client, not when the handler is done with it, and drops what it had buffered
@@ -216,86 +206,6 @@ export class NatsEventBus extends BusBase implements EventBus {
   protected override async release(): Promise<void> {
     await this.nc.close();
   }
-}
-
-class NatsSubscription extends Subscription<NatsEventBus> {
-  private messages: ConsumerMessages | null = null;
-  /** Consecutive failures without an event delivered in between: the back-off. */
-  private readonly backoff = new Backoff(100, 2000);
-
-
-  protected override interrupt(): void {
-    this.messages?.stop();
-  }
-
-  protected async run(): Promise<void> {
-    const bus = this.bus;
-    while (!this.closed) {
-      let consumer: { consumer: Consumer; name: string };
-      try {
-        consumer = await bus.openConsumer(this.cursor);
-      } catch (e) {
-        if (this.closed) return;
-        if (e instanceof EventStreamError || isStreamNotFound(e)) throw e;
-        bus.warn(toError(e), "event bus: creating a JetStream consumer failed; retrying");
-        await this.pause(this.backoff.next());
-        continue;
-      }
-      try {
-        await this.read(consumer.consumer);
-      } catch (e) {
-        if (this.closed) return;
-        if (e instanceof EventStreamError) throw e;
-        bus.warn(toError(e), "event bus: reading JetStream failed; retrying");
-        await this.pause(this.backoff.next());
-      } finally {
-        this.messages = null;
-        await bus.dropConsumer(consumer.name);
-      }
-    }
-  }
-
-  /**
-   * Pulls from `consumer` and delivers, until closed or until the consumer is no longer
-   * right behind the cursor (returns: the caller recreates it from the cursor).
-   */
-  private async read(consumer: Consumer): Promise<void> {
-    // The consumer's first message may legitimately be past cursor + 1 (deliver() reports
-    // that gap); any later jump is the consumer's doing (a pull cut short, messages lost on
-    // the way, retention overtaking it), so it is repositioned, and its replacement's first
-    // message tells whether cursor + 1 still exists.
-    let first = true;
-    while (!this.closed) {
-      const messages = await consumer.fetch({ max_messages: FETCH_BATCH, expires: FETCH_EXPIRES_MS, idle_heartbeat: FETCH_HEARTBEAT_MS });
-      this.messages = messages;
-      if (this.closed) messages.stop();
-      for await (const m of messages) {
-        if (!first && this.cursor !== null && BigInt(m.seq) > this.cursor + 1n) {
-          this.bus.warn(new Error(`consumer delivered ${m.seq} after ${this.cursor}`), "event bus: JetStream consumer skipped ahead; recreating it at the cursor");
-          messages.stop();
-          return;
-        }
-        first = false;
-        let e: HubEvent;
-        try {
-          e = m.json<HubEvent>();
-        } catch {
-          throw new EventStreamError("malformed_event", `stream message ${m.seq} is not JSON`);
-        }
-        if (!(await this.deliver({ ...e, sequence: String(m.seq) }))) {
-          messages.stop();
-          return;
-        }
-        this.backoff.reset();
-      }
-      this.messages = null;
-    }
-  }
-}
-
-function isStreamNotFound(e: unknown): boolean {
-  const err = e as { message?: string; api_error?: { err_code?: number } };
-  return err?.api_error?.err_code === 10059 || /stream not found/i.test(err?.message ?? "");
 }
 
 function isNotFound(e: unknown): boolean {
