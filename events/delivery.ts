@@ -1,3 +1,4 @@
+// A subscription's delivery, the same on every bus: the cursor, the gap check, one onEvent at a time, yielding to the event loop.
 import { createLogger } from "../lib/logger.js";
 import { gapError, parseSequence, toError } from "./sequence.js";
 import type { DeliveredEvent, EventSubscription } from "./types.js";

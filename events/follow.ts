@@ -1,3 +1,4 @@
+// Following the bus for good: subscribing again after an error, from the last event handled or per onLostPosition.
 import type { Logger } from "../lib/logger.js";
 import { Backoff } from "./retry.js";
 import { EventStreamError } from "./sequence.js";
