@@ -1,10 +1,11 @@
+// Long on purpose: one contract suite run against all three buses (memory, Redis, NATS), each guarantee of types.ts checked on each.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
 import { randomBytes, randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { connect, type NatsConnection } from "nats";
 import { SeenEvents, dedupeById } from "./dedupe.js";
 import { EventStreamError } from "./sequence.js";
-import { sequenceToStreamId, streamIdToSequence } from "./redisBus.js";
+import { sequenceToStreamId, streamIdToSequence } from "./redisStream.js";
 import type { DeliveredEvent, EventBus, EventSubscription, HubEvent } from "./types.js";
 import { createEventBus } from "./index.js";
 import { SERVICES, requireServices } from "../test/services.js";

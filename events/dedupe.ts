@@ -1,3 +1,4 @@
+// Dropping repeated event ids: the consumer's half of at-least-once publishing.
 /**
  * The ids of the most recent events seen, for consumers of an at-least-once bus: the relay
  * may publish an event twice (same `id`, two sequences). Bounded: remembers the last

@@ -1,9 +1,18 @@
+// A subscription's delivery, the same on every bus: the cursor, the gap check, one onEvent at a time, yielding to the event loop.
 import { createLogger } from "../lib/logger.js";
 import { gapError, parseSequence, toError } from "./sequence.js";
 import type { DeliveredEvent, EventSubscription } from "./types.js";
 
-type OnEvent = (e: DeliveredEvent) => void | Promise<void>;
-type OnError = (err: Error) => void;
+export type OnEvent = (e: DeliveredEvent) => void | Promise<void>;
+export type OnError = (err: Error) => void;
+
+/** What `EventBus.subscribe` was given, and how the bus forgets the subscription once it ends. */
+export interface SubscriptionInit {
+  after: string | null;
+  onEvent: OnEvent;
+  onError: OnError | undefined;
+  onEnd: (s: Subscription) => void;
+}
 
 /**
  * Longest run of deliveries before the subscription yields to the event loop. Handlers that
@@ -29,7 +38,7 @@ function logUnhandled(err: Error): void {
  * A subclass implements `run()`: fetch what follows `cursor`, hand each to `deliver`, and
  * `wait()` when there is nothing more.
  */
-export abstract class Subscription implements EventSubscription {
+export abstract class Subscription<Bus = unknown> implements EventSubscription {
   /** Sequence of the last event delivered (or `after`); null until the first when `after` was null. */
   protected cursor: bigint | null = null;
   protected closed = false;
@@ -38,23 +47,22 @@ export abstract class Subscription implements EventSubscription {
   private finished: Promise<void> = Promise.resolve();
 
   constructor(
-    protected readonly after: string | null,
-    private readonly onEvent: OnEvent,
-    private readonly onError: OnError | undefined,
-    private readonly onEnd: (s: Subscription) => void,
+    /** The bus it reads from. */
+    protected readonly bus: Bus,
+    private readonly init: SubscriptionInit,
   ) {}
 
   /** Called by the bus once the subscription is registered. */
   start(): void {
     this.finished = (async () => {
       try {
-        if (this.after !== null) this.cursor = parseSequence(this.after);
+        if (this.init.after !== null) this.cursor = parseSequence(this.init.after);
         await this.run();
       } catch (e) {
         this.fail(toError(e));
       } finally {
         this.closed = true;
-        this.onEnd(this);
+        this.init.onEnd(this);
       }
     })();
   }
@@ -86,9 +94,9 @@ export abstract class Subscription implements EventSubscription {
     this.closed = true;
     this.wake();
     this.interrupt();
-    if (this.onError) {
+    if (this.init.onError) {
       try {
-        this.onError(err);
+        this.init.onError(err);
       } catch {
         // a faulty callback must not break the bus
       }
@@ -139,7 +147,7 @@ export abstract class Subscription implements EventSubscription {
       }
     }
     try {
-      await this.onEvent(e);
+      await this.init.onEvent(e);
     } catch (err) {
       this.fail(toError(err));
       return false;
@@ -151,15 +159,4 @@ export abstract class Subscription implements EventSubscription {
     }
     return !this.closed;
   }
-}
-
-/** Registers and starts a bus's new subscription, or closes it at once when the bus is closed. */
-export function attachSubscription(sub: Subscription, subs: Set<Subscription>, closed: boolean): EventSubscription {
-  if (closed) {
-    sub.close();
-    return sub;
-  }
-  subs.add(sub);
-  sub.start();
-  return sub;
 }

@@ -1,4 +1,6 @@
+// Following the bus for good: subscribing again after an error, from the last event handled or per onLostPosition.
 import type { Logger } from "../lib/logger.js";
+import { Backoff } from "./retry.js";
 import { EventStreamError } from "./sequence.js";
 import type { DeliveredEvent, EventBus, EventSubscription } from "./types.js";
 
@@ -36,8 +38,7 @@ export function isLostPosition(err: unknown): boolean {
  */
 export function followEvents(bus: EventBus, opts: FollowOptions): EventSubscription {
   const what = opts.describe ?? "event subscription";
-  const retryMs = opts.retryMs ?? 1000;
-  const maxRetryMs = opts.maxRetryMs ?? 30_000;
+  const backoff = new Backoff(opts.retryMs ?? 1000, opts.maxRetryMs ?? 30_000);
   /** Sequence of the last event handled (or where to start); not used while `find` is set. */
   let position: string | null = typeof opts.from === "function" ? null : opts.from;
   /** Says where to start, when that is still to be found out. */
@@ -45,17 +46,16 @@ export function followEvents(bus: EventBus, opts: FollowOptions): EventSubscript
   let sub: EventSubscription | null = null;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
-  let failures = 0;
 
   const retry = () => {
     if (stopped) return;
-    timer = setTimeout(follow, Math.min(retryMs * 2 ** failures++, maxRetryMs));
+    timer = setTimeout(follow, backoff.next());
     timer.unref();
   };
 
   const handled = (e: DeliveredEvent) => {
     position = e.sequence;
-    failures = 0;
+    backoff.reset();
   };
   // A synchronous handler stays synchronous (no extra promise per event on the gateway's fan-out).
   const onEvent = (e: DeliveredEvent): void | Promise<void> => {

@@ -1,3 +1,4 @@
+// The room's public surface; createEventBus picks the bus (NATS, Redis or in-process) from the configuration.
 import type { EventBus, EventBusConfig } from "./types.js";
 import { createNatsBus } from "./natsBus.js";
 import { createRedisBus } from "./redisBus.js";

@@ -1,6 +1,8 @@
-import { Subscription, attachSubscription } from "./delivery.js";
+// The in-process bus: a ring buffer of the last `retain` events and a counter for sequences.
+import { BusBase, retainOption } from "./busBase.js";
+import { Subscription, type SubscriptionInit } from "./delivery.js";
 import { aheadError, gapError } from "./sequence.js";
-import { DEFAULT_RETAIN, type DeliveredEvent, type EventBus, type EventSubscription, type HubEvent } from "./types.js";
+import type { DeliveredEvent, EventBus, HubEvent } from "./types.js";
 
 /**
  * In-process bus (one process: tests, a single-instance hub). Sequence = a counter from 1;
@@ -8,24 +10,21 @@ import { DEFAULT_RETAIN, type DeliveredEvent, type EventBus, type EventSubscript
  * more than `retain` events behind (or resumes from an older sequence) gets a `gap`
  * error instead of silently skipping.
  */
-export class MemoryEventBus implements EventBus {
+export class MemoryEventBus extends BusBase implements EventBus {
   readonly kind = "memory" as const;
   private readonly retain: number;
   private readonly ring: (DeliveredEvent | undefined)[];
   /** Sequence of the last event published; 0 when none. */
   private last = 0;
-  private readonly subs = new Set<Subscription>();
-  private closed = false;
 
   constructor(opts: { retain?: number } = {}) {
-    const retain = opts.retain ?? DEFAULT_RETAIN;
-    if (!Number.isSafeInteger(retain) || retain < 1) throw new RangeError("retain must be a positive integer");
-    this.retain = retain;
-    this.ring = new Array<DeliveredEvent | undefined>(retain);
+    super();
+    this.retain = retainOption(opts.retain);
+    this.ring = new Array<DeliveredEvent | undefined>(this.retain);
   }
 
   async publish(events: HubEvent[]): Promise<string[]> {
-    if (this.closed) throw new Error("event bus is closed");
+    this.assertOpen();
     const sequences: string[] = [];
     for (const e of events) {
       const seq = ++this.last;
@@ -33,12 +32,12 @@ export class MemoryEventBus implements EventBus {
       this.ring[seq % this.retain] = delivered;
       sequences.push(delivered.sequence);
     }
-    if (events.length > 0) for (const s of this.subs) s.wake();
+    if (events.length > 0) this.wakeAll();
     return sequences;
   }
 
-  subscribe(after: string | null, onEvent: (e: DeliveredEvent) => void | Promise<void>, onError?: (err: Error) => void): EventSubscription {
-    return attachSubscription(new MemorySubscription(this, after, onEvent, onError, (s) => this.subs.delete(s)), this.subs, this.closed);
+  protected createSubscription(init: SubscriptionInit): Subscription {
+    return new MemorySubscription(this, init);
   }
 
   async latestSequence(): Promise<string | null> {
@@ -51,14 +50,6 @@ export class MemoryEventBus implements EventBus {
       if (e.stream === stream) return e;
     }
     return null;
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    const subs = [...this.subs];
-    for (const s of subs) s.close();
-    await Promise.all(subs.map((s) => s.done));
   }
 
   /** @internal */
@@ -77,17 +68,7 @@ export class MemoryEventBus implements EventBus {
   }
 }
 
-class MemorySubscription extends Subscription {
-  constructor(
-    private readonly bus: MemoryEventBus,
-    after: string | null,
-    onEvent: (e: DeliveredEvent) => void | Promise<void>,
-    onError: ((err: Error) => void) | undefined,
-    onEnd: (s: Subscription) => void,
-  ) {
-    super(after, onEvent, onError, onEnd);
-  }
-
+class MemorySubscription extends Subscription<MemoryEventBus> {
   protected async run(): Promise<void> {
     const bus = this.bus;
     if (this.cursor !== null && this.cursor > BigInt(bus.latest)) {

@@ -1,3 +1,4 @@
+// The NATS JetStream bus: connection, the stream's configuration, publishing, and the consumers its subscriptions read.
 import {
   AckPolicy,
   connect,
@@ -8,31 +9,21 @@ import {
   nanos,
   type Consumer,
   type ConsumerConfig,
-  type ConsumerMessages,
   type JetStreamClient,
   type JetStreamManager,
   type NatsConnection,
   type StreamConfig,
 } from "nats";
 import { createLogger } from "../lib/logger.js";
-import { Subscription, attachSubscription } from "./delivery.js";
-import { aheadError, EventStreamError, toError } from "./sequence.js";
-import { DEFAULT_RETAIN, type DeliveredEvent, type EventBus, type EventSubscription, type HubEvent } from "./types.js";
+import { BusBase, redactUrl, retainOption } from "./busBase.js";
+import type { Subscription, SubscriptionInit } from "./delivery.js";
+import { NatsSubscription } from "./natsSubscription.js";
+import { aheadError, toError } from "./sequence.js";
+import type { DeliveredEvent, EventBus, HubEvent } from "./types.js";
 
 export const DEFAULT_NATS_STREAM = "HUB_EVENTS";
 export const DEFAULT_SUBJECT_PREFIX = "hub.events";
 
-/** Messages one pull asks for: bounds what a slow subscriber has buffered in this process. */
-const FETCH_BATCH = 256;
-/** How long one pull waits for messages before the next (JetStream's minimum is 1 s). */
-const FETCH_EXPIRES_MS = 5000;
-/**
- * The server's sign of life during a pull that waits: two missed ones and the client checks
- * its consumer, failing the pull when the consumer is gone (deleted, server restarted), as a
- * pull sent to a consumer that no longer exists gets no answer at all. 1 s: a vanished
- * consumer is noticed (and recreated from the cursor) in about 2 s, well before the pull expires.
- */
-const FETCH_HEARTBEAT_MS = 1000;
 /** Publishes in flight at once (they are sent in order on one connection, so order is kept). */
 const PUBLISH_WINDOW = 256;
 /** JetStream drops a re-publish of the same event id within this window. */
@@ -58,10 +49,11 @@ export interface NatsBusOptions {
  * id, so JetStream drops a re-publish within its dedupe window (the relay's retries). The
  * sequence is the JetStream stream sequence (dense: 1, 2, 3, ...).
  *
- * Each subscription reads through its own ephemeral pull consumer (no acks, in memory),
- * created to start right after the subscription's cursor, with bounded pulls (`fetch` of
- * {@link FETCH_BATCH}) rather than `consume()`, whose prefetch keeps pulling however slow the
- * handler is: this way a slow subscriber has at most one batch buffered and holds up no one.
+ * Each subscription (natsSubscription.ts) reads through its own ephemeral pull consumer (no
+ * acks, in memory), created to start right after the subscription's cursor, with bounded
+ * pulls (`fetch` of FETCH_BATCH) rather than `consume()`, whose prefetch keeps pulling however
+ * slow the handler is: this way a slow subscriber has at most one batch buffered and holds up
+ * no one.
  *
  * Not the client's "ordered consumer": that one moves its own position when a message
  * reaches the client, not when the handler is done with it, and drops what it had buffered
@@ -70,28 +62,23 @@ export interface NatsBusOptions {
  * counts: the consumer is recreated from it after any error, and whenever a message is not
  * the one right after it.
  */
-export class NatsEventBus implements EventBus {
+export class NatsEventBus extends BusBase implements EventBus {
   readonly kind = "nats" as const;
-  readonly stream: string;
   private readonly prefix: string;
-  private readonly subs = new Set<Subscription>();
-  private readonly logger = createLogger("events-nats");
-  private closed = false;
-  private lastWarn = 0;
 
   private constructor(
     private readonly nc: NatsConnection,
     readonly js: JetStreamClient,
     readonly jsm: JetStreamManager,
+    readonly stream: string,
     opts: NatsBusOptions,
   ) {
-    this.stream = opts.streamName ?? DEFAULT_NATS_STREAM;
+    super({ logger: createLogger("events-nats"), stream });
     this.prefix = opts.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;
   }
 
   static async create(opts: NatsBusOptions): Promise<NatsEventBus> {
-    const retain = opts.retain ?? DEFAULT_RETAIN;
-    if (!Number.isSafeInteger(retain) || retain < 1) throw new RangeError("retain must be a positive integer");
+    const retain = retainOption(opts.retain);
     let nc: NatsConnection;
     try {
       nc = await connect({
@@ -103,11 +90,11 @@ export class NatsEventBus implements EventBus {
         reconnectTimeWait: 500,
       });
     } catch (e) {
-      throw new Error(`event bus: cannot connect to NATS at ${redact(opts.natsUrl)}: ${toError(e).message}`);
+      throw new Error(`event bus: cannot connect to NATS at ${redactUrl(opts.natsUrl)}: ${toError(e).message}`);
     }
     try {
       const jsm = await nc.jetstreamManager();
-      const bus = new NatsEventBus(nc, nc.jetstream(), jsm, opts);
+      const bus = new NatsEventBus(nc, nc.jetstream(), jsm, opts.streamName ?? DEFAULT_NATS_STREAM, opts);
       await bus.ensureStream(retain);
       return bus;
     } catch (e) {
@@ -145,7 +132,7 @@ export class NatsEventBus implements EventBus {
   }
 
   async publish(events: HubEvent[]): Promise<string[]> {
-    if (this.closed) throw new Error("event bus is closed");
+    this.assertOpen();
     const sequences: string[] = [];
     const encoder = new TextEncoder();
     // js.publish sends synchronously when called, so publishes started in order reach the
@@ -160,8 +147,8 @@ export class NatsEventBus implements EventBus {
     return sequences;
   }
 
-  subscribe(after: string | null, onEvent: (e: DeliveredEvent) => void | Promise<void>, onError?: (err: Error) => void): EventSubscription {
-    return attachSubscription(new NatsSubscription(this, after, onEvent, onError, (s) => this.subs.delete(s)), this.subs, this.closed);
+  protected createSubscription(init: SubscriptionInit): Subscription {
+    return new NatsSubscription(this, init);
   }
 
   async latestSequence(): Promise<string | null> {
@@ -216,121 +203,14 @@ export class NatsEventBus implements EventBus {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    const subs = [...this.subs];
-    for (const s of subs) s.close();
-    await Promise.all(subs.map((s) => s.done));
+  protected override async release(): Promise<void> {
     await this.nc.close();
   }
-
-  /** @internal Rate-limited warning (one line per 10 s). */
-  warn(err: Error, msg: string): void {
-    if (this.closed) return;
-    const now = Date.now();
-    if (now - this.lastWarn < 10_000) return;
-    this.lastWarn = now;
-    this.logger.warn({ err, stream: this.stream }, msg);
-  }
-}
-
-class NatsSubscription extends Subscription {
-  private messages: ConsumerMessages | null = null;
-  /** Consecutive failures without an event delivered in between: the back-off. */
-  private failures = 0;
-
-  constructor(
-    private readonly bus: NatsEventBus,
-    after: string | null,
-    onEvent: (e: DeliveredEvent) => void | Promise<void>,
-    onError: ((err: Error) => void) | undefined,
-    onEnd: (s: Subscription) => void,
-  ) {
-    super(after, onEvent, onError, onEnd);
-  }
-
-  protected override interrupt(): void {
-    this.messages?.stop();
-  }
-
-  protected async run(): Promise<void> {
-    const bus = this.bus;
-    while (!this.closed) {
-      let consumer: { consumer: Consumer; name: string };
-      try {
-        consumer = await bus.openConsumer(this.cursor);
-      } catch (e) {
-        if (this.closed) return;
-        if (e instanceof EventStreamError || isStreamNotFound(e)) throw e;
-        bus.warn(toError(e), "event bus: creating a JetStream consumer failed; retrying");
-        await this.pause(Math.min(100 * 2 ** this.failures++, 2000));
-        continue;
-      }
-      try {
-        await this.read(consumer.consumer);
-      } catch (e) {
-        if (this.closed) return;
-        if (e instanceof EventStreamError) throw e;
-        bus.warn(toError(e), "event bus: reading JetStream failed; retrying");
-        await this.pause(Math.min(100 * 2 ** this.failures++, 2000));
-      } finally {
-        this.messages = null;
-        await bus.dropConsumer(consumer.name);
-      }
-    }
-  }
-
-  /**
-   * Pulls from `consumer` and delivers, until closed or until the consumer is no longer
-   * right behind the cursor (returns: the caller recreates it from the cursor).
-   */
-  private async read(consumer: Consumer): Promise<void> {
-    // The consumer's first message may legitimately be past cursor + 1 (deliver() reports
-    // that gap); any later jump is the consumer's doing (a pull cut short, messages lost on
-    // the way, retention overtaking it), so it is repositioned, and its replacement's first
-    // message tells whether cursor + 1 still exists.
-    let first = true;
-    while (!this.closed) {
-      const messages = await consumer.fetch({ max_messages: FETCH_BATCH, expires: FETCH_EXPIRES_MS, idle_heartbeat: FETCH_HEARTBEAT_MS });
-      this.messages = messages;
-      if (this.closed) messages.stop();
-      for await (const m of messages) {
-        if (!first && this.cursor !== null && BigInt(m.seq) > this.cursor + 1n) {
-          this.bus.warn(new Error(`consumer delivered ${m.seq} after ${this.cursor}`), "event bus: JetStream consumer skipped ahead; recreating it at the cursor");
-          messages.stop();
-          return;
-        }
-        first = false;
-        let e: HubEvent;
-        try {
-          e = m.json<HubEvent>();
-        } catch {
-          throw new EventStreamError("malformed_event", `stream message ${m.seq} is not JSON`);
-        }
-        if (!(await this.deliver({ ...e, sequence: String(m.seq) }))) {
-          messages.stop();
-          return;
-        }
-        this.failures = 0;
-      }
-      this.messages = null;
-    }
-  }
-}
-
-function isStreamNotFound(e: unknown): boolean {
-  const err = e as { message?: string; api_error?: { err_code?: number } };
-  return err?.api_error?.err_code === 10059 || /stream not found/i.test(err?.message ?? "");
 }
 
 function isNotFound(e: unknown): boolean {
   const err = e as { code?: string; message?: string; api_error?: { code?: number } };
   return err?.api_error?.code === 404 || err?.code === "404" || /not found|no message found/i.test(err?.message ?? "");
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, "//***@");
 }
 
 export function createNatsBus(opts: NatsBusOptions): Promise<NatsEventBus> {

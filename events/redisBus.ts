@@ -1,44 +1,15 @@
+// The Redis Streams bus: connections, publishing with XADD, and its subscriptions (reading the tail reader's window or XRANGE).
 import { Redis, type RedisOptions } from "ioredis";
-import { createLogger } from "../lib/logger.js";
-import { Subscription, attachSubscription } from "./delivery.js";
+import { createLogger, type Logger } from "../lib/logger.js";
+import { BusBase, redactUrl, retainOption } from "./busBase.js";
+import { Subscription, type SubscriptionInit } from "./delivery.js";
+import { decode, EVENT_FIELD, lastAssignedSequence, PAGE, sequenceToStreamId, streamIdToSequence, type Entry } from "./redisStream.js";
+import { TailReader } from "./redisTail.js";
+import { Backoff } from "./retry.js";
 import { aheadError, EventStreamError, toError } from "./sequence.js";
-import { DEFAULT_RETAIN, type DeliveredEvent, type EventBus, type EventSubscription, type HubEvent } from "./types.js";
+import type { DeliveredEvent, EventBus, HubEvent } from "./types.js";
 
 export const DEFAULT_REDIS_STREAM = "hub:events";
-
-/*
- * SEQUENCE <-> STREAM ID
- *
- * A Redis stream ID is `<ms>-<seq>`, two unsigned 64-bit integers, ordered by ms then seq.
- *   sequence = ms * 2^64 + seq          (BigInt, as a decimal string)
- *   ms = sequence >> 64,  seq = sequence & (2^64 - 1)
- * is an exact, order-preserving bijection for every valid ID (unlike ms * 2^20 + seq, which
- * collides past 2^20 entries in one millisecond).
- *
- * This bus appends with the ID `0-*` (Redis >= 7.0): ms pinned to 0, seq = the stream's last
- * seq + 1, assigned atomically by Redis. So the stream IDs are 0-1, 0-2, 0-3, ... and
- * sequence = seq: dense like the memory and NATS buses, which is what lets a subscriber tell
- * "trimmed away" (a jump) from "nothing new", exactly and without races. The time of an event
- * is in `occurredAt`, so nothing is lost by not using the ID's ms part. The key must belong to
- * this bus: an entry written by someone else with `*` (ms > 0) makes `0-*` fail.
- */
-const SEQ_BITS = 64n;
-const SEQ_MASK = (1n << SEQ_BITS) - 1n;
-
-export function streamIdToSequence(id: string): bigint {
-  const dash = id.indexOf("-");
-  if (dash < 0) return BigInt(id) << SEQ_BITS;
-  return (BigInt(id.slice(0, dash)) << SEQ_BITS) | BigInt(id.slice(dash + 1));
-}
-
-export function sequenceToStreamId(sequence: bigint): string {
-  return `${sequence >> SEQ_BITS}-${sequence & SEQ_MASK}`;
-}
-
-/** Entries per XRANGE page / XREAD call. */
-const PAGE = 500;
-/** How long one XREAD of the tail reader blocks before it asks again. */
-const BLOCK_MS = 2000;
 
 export interface RedisBusOptions {
   redisUrl: string;
@@ -46,8 +17,6 @@ export interface RedisBusOptions {
   retain?: number;
   connectTimeoutMs?: number;
 }
-
-type Entry = [id: string, fields: string[]];
 
 /**
  * Redis Streams bus: XADD ... MAXLEN ~ retain, replay with XRANGE, live tail with XREAD BLOCK.
@@ -61,40 +30,24 @@ type Entry = [id: string, fields: string[]];
  * command connection: one slow subscriber holds up no one, and memory stays bounded (a
  * subscriber behind the window reads from Redis, not from a growing per-subscriber queue).
  */
-export class RedisEventBus implements EventBus {
+export class RedisEventBus extends BusBase implements EventBus {
   readonly kind = "redis" as const;
-  private readonly key: string;
-  private readonly retain: number;
-  private readonly subs = new Set<Subscription>();
-  private readonly logger = createLogger("events-redis");
-  private closed = false;
-  private readerLoop: Promise<void> = Promise.resolve();
-
-  /** Newest events seen by the tail reader: contiguous sequences windowFirst .. windowFirst + length - 1. */
-  private window: DeliveredEvent[] = [];
-  private windowFirst = 0n;
-  private readonly windowCapacity: number;
-  /** Sequence of the last entry the tail reader has seen (its XREAD position). */
-  private tail = 0n;
-  /** Times the stream was found to have restarted below `tail` (key deleted, Redis restarted without persistence). */
-  private resetCount = 0;
-
-  private lastWarn = 0;
-  /** Ends the tail reader's back-off sleep early on close. */
-  private stopSleeping: (() => void) | null = null;
+  /** @internal */
+  readonly tail: TailReader;
 
   private constructor(
     private readonly cmd: Redis,
-    private readonly reader: Redis,
-    opts: RedisBusOptions,
+    reader: Redis,
+    private readonly key: string,
+    private readonly retain: number,
+    logger: Logger,
   ) {
-    this.key = opts.streamName ?? DEFAULT_REDIS_STREAM;
-    this.retain = opts.retain ?? DEFAULT_RETAIN;
-    if (!Number.isSafeInteger(this.retain) || this.retain < 1) throw new RangeError("retain must be a positive integer");
-    this.windowCapacity = Math.min(this.retain, 10_000);
+    super({ logger, stream: key });
+    this.tail = new TailReader(reader, { cmd, key, retain, logger, warn: (err, msg) => this.warn(err, msg), ring: () => this.wakeAll() });
   }
 
   static async create(opts: RedisBusOptions): Promise<RedisEventBus> {
+    const retain = retainOption(opts.retain);
     const connectTimeout = opts.connectTimeoutMs ?? 2000;
     // Same stance as gateway/rateLimit/redisBucket.ts: never hang. No offline queue (commands
     // fail at once while disconnected; loops retry with back-off), one retry per request, a
@@ -111,28 +64,27 @@ export class RedisEventBus implements EventBus {
     const cmd = new Redis(opts.redisUrl, { ...base, commandTimeout: 10_000, connectionName: "hub-events" });
     // The tail reader blocks in XREAD BLOCK: no command timeout there (closing disconnects it).
     const reader = new Redis(opts.redisUrl, { ...base, connectionName: "hub-events-tail" });
-    const bus = new RedisEventBus(cmd, reader, opts);
+    const bus = new RedisEventBus(cmd, reader, opts.streamName ?? DEFAULT_REDIS_STREAM, retain, createLogger("events-redis"));
     cmd.on("error", (err: unknown) => bus.warn(toError(err), "redis connection error"));
     reader.on("error", (err: unknown) => bus.warn(toError(err), "redis tail connection error"));
     try {
       await Promise.all([cmd.connect(), reader.connect()]);
       const latest = await bus.latestSeq();
-      bus.tail = latest ?? 0n;
+      bus.tail.start(latest ?? 0n);
     } catch (e) {
       cmd.disconnect();
       reader.disconnect();
-      throw new Error(`event bus: cannot use Redis at ${redact(opts.redisUrl)}: ${toError(e).message}`);
+      throw new Error(`event bus: cannot use Redis at ${redactUrl(opts.redisUrl)}: ${toError(e).message}`);
     }
-    bus.readerLoop = bus.readTail();
     return bus;
   }
 
   async publish(events: HubEvent[]): Promise<string[]> {
-    if (this.closed) throw new Error("event bus is closed");
+    this.assertOpen();
     if (events.length === 0) return [];
     // One MULTI: the batch gets consecutive sequences, all or nothing.
     const multi = this.cmd.multi();
-    for (const e of events) multi.xadd(this.key, "MAXLEN", "~", String(this.retain), "0-*", "e", JSON.stringify(e));
+    for (const e of events) multi.xadd(this.key, "MAXLEN", "~", String(this.retain), "0-*", EVENT_FIELD, JSON.stringify(e));
     const results = await multi.exec();
     if (!results) throw new Error("event bus: Redis transaction aborted");
     return results.map(([err, id]) => {
@@ -141,8 +93,8 @@ export class RedisEventBus implements EventBus {
     });
   }
 
-  subscribe(after: string | null, onEvent: (e: DeliveredEvent) => void | Promise<void>, onError?: (err: Error) => void): EventSubscription {
-    return attachSubscription(new RedisSubscription(this, after, onEvent, onError, (s) => this.subs.delete(s)), this.subs, this.closed);
+  protected createSubscription(init: SubscriptionInit): Subscription {
+    return new RedisSubscription(this, init);
   }
 
   async latestSequence(): Promise<string | null> {
@@ -163,15 +115,12 @@ export class RedisEventBus implements EventBus {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    const subs = [...this.subs];
-    for (const s of subs) s.close();
-    this.reader.disconnect(); // aborts the blocked XREAD
-    this.stopSleeping?.();
-    await Promise.all(subs.map((s) => s.done));
-    await this.readerLoop;
+  protected override interruptBackground(): void {
+    this.tail.stop();
+  }
+
+  protected override async release(): Promise<void> {
+    await this.tail.done;
     try {
       if (this.cmd.status === "ready") await this.cmd.quit();
       else this.cmd.disconnect();
@@ -180,35 +129,9 @@ export class RedisEventBus implements EventBus {
     }
   }
 
-  /** @internal XINFO's last-generated-id survives trimming, so this is the last sequence ever assigned. */
-  async latestSeq(): Promise<bigint | null> {
-    let info: unknown[];
-    try {
-      info = (await this.cmd.xinfo("STREAM", this.key)) as unknown[];
-    } catch (e) {
-      if (/no such key/i.test(toError(e).message)) return null;
-      throw e;
-    }
-    const i = info.indexOf("last-generated-id");
-    const seq = i >= 0 ? streamIdToSequence(String(info[i + 1])) : 0n;
-    return seq === 0n ? null : seq;
-  }
-
-  /** @internal The tail reader's position. */
-  get tailSequence(): bigint {
-    return this.tail;
-  }
-
-  /**
-   * @internal Events after `cursor` from the in-memory window: [] when the reader has seen
-   * nothing newer (wait for a wake-up), null when the window does not reach back to cursor + 1
-   * (read Redis).
-   */
-  fromWindow(cursor: bigint, max: number): DeliveredEvent[] | null {
-    if (cursor >= this.tail) return [];
-    const start = cursor + 1n - this.windowFirst;
-    if (this.window.length === 0 || start < 0n || start >= BigInt(this.window.length)) return null;
-    return this.window.slice(Number(start), Number(start) + max);
+  /** @internal The last sequence ever assigned (see lastAssignedSequence). */
+  latestSeq(): Promise<bigint | null> {
+    return lastAssignedSequence(this.cmd, this.key);
   }
 
   /** @internal XRANGE after `cursor` (from the start when null). */
@@ -217,121 +140,22 @@ export class RedisEventBus implements EventBus {
     const page = (await this.cmd.xrange(this.key, start, "+", "COUNT", max)) as Entry[];
     return page.map(decode);
   }
-
-  /** @internal Rate-limited warning (one line per 10 s). */
-  warn(err: Error, msg: string): void {
-    if (this.closed) return;
-    const now = Date.now();
-    if (now - this.lastWarn < 10_000) return;
-    this.lastWarn = now;
-    this.logger.warn({ err, stream: this.key }, msg);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.stopSleeping = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.stopSleeping = done;
-    });
-  }
-
-  /**
-   * While idle: has the stream restarted below what was read (its key deleted, or a Redis
-   * without persistence restarted)? New sequences would then repeat old ones: the reader
-   * starts over and every subscription re-checks its cursor (those beyond the new latest end
-   * with an `ahead` error instead of silently missing the new stream's first events).
-   */
-  private async checkReset(): Promise<void> {
-    let latest: bigint | null;
-    try {
-      latest = await this.latestSeq();
-    } catch {
-      return; // connection trouble: the next XREAD reports it
-    }
-    if ((latest ?? 0n) >= this.tail) return;
-    this.logger.warn({ stream: this.key, readUpTo: this.tail.toString(), latest: latest?.toString() ?? null }, "event bus: the Redis stream restarted from scratch");
-    this.tail = latest ?? 0n;
-    this.window = [];
-    this.resetCount++;
-    for (const s of this.subs) s.wake();
-  }
-
-  /** @internal */
-  get resets(): number {
-    return this.resetCount;
-  }
-
-  private async readTail(): Promise<void> {
-    let failures = 0;
-    while (!this.closed) {
-      let res: [string, Entry[]][] | null;
-      try {
-        res = (await this.reader.xread("COUNT", PAGE, "BLOCK", BLOCK_MS, "STREAMS", this.key, sequenceToStreamId(this.tail))) as [string, Entry[]][] | null;
-        failures = 0;
-      } catch (e) {
-        if (this.closed) return;
-        this.warn(toError(e), "event bus: reading the Redis stream failed; retrying");
-        await this.sleep(Math.min(100 * 2 ** failures++, 2000));
-        continue;
-      }
-      const entries = res?.[0]?.[1];
-      if (!entries || entries.length === 0) {
-        await this.checkReset();
-        continue;
-      }
-      for (const entry of entries) {
-        let e: DeliveredEvent;
-        try {
-          e = decode(entry);
-        } catch (err) {
-          // Subscribers reading it through XRANGE end with the error; the window just restarts after it.
-          this.window = [];
-          this.tail = streamIdToSequence(entry[0]);
-          continue;
-        }
-        const seq = BigInt(e.sequence);
-        if (this.window.length === 0 || seq !== this.windowFirst + BigInt(this.window.length)) {
-          this.window = [e];
-          this.windowFirst = seq;
-        } else {
-          this.window.push(e);
-        }
-        this.tail = seq;
-      }
-      if (this.window.length > 2 * this.windowCapacity) {
-        const drop = this.window.length - this.windowCapacity;
-        this.window = this.window.slice(drop);
-        this.windowFirst += BigInt(drop);
-      }
-      for (const s of this.subs) s.wake();
-    }
-  }
 }
 
-class RedisSubscription extends Subscription {
-  constructor(
-    private readonly bus: RedisEventBus,
-    after: string | null,
-    onEvent: (e: DeliveredEvent) => void | Promise<void>,
-    onError: ((err: Error) => void) | undefined,
-    onEnd: (s: Subscription) => void,
-  ) {
-    super(after, onEvent, onError, onEnd);
-  }
-
+/**
+ * Reads after its cursor: from the tail reader's window when it reaches back that far, with
+ * XRANGE otherwise; when nothing is new, waits for the reader to ring.
+ */
+class RedisSubscription extends Subscription<RedisEventBus> {
   protected async run(): Promise<void> {
     const bus = this.bus;
-    let failures = 0;
+    const backoff = new Backoff(100, 2000);
     let checkedAhead = this.cursor === null;
-    let resets = bus.resets;
+    let resets = bus.tail.resets;
     while (!this.closed) {
       try {
-        if (resets !== bus.resets) {
-          resets = bus.resets;
+        if (resets !== bus.tail.resets) {
+          resets = bus.tail.resets;
           checkedAhead = this.cursor === null;
         }
         if (!checkedAhead) {
@@ -343,14 +167,14 @@ class RedisSubscription extends Subscription {
           checkedAhead = true;
         }
         // Read the reader's position before looking, so an entry it sees meanwhile is not missed.
-        const tailBefore = bus.tailSequence;
-        let batch = this.cursor === null ? null : bus.fromWindow(this.cursor, PAGE);
+        const tailBefore = bus.tail.position;
+        let batch = this.cursor === null ? null : bus.tail.fromWindow(this.cursor, PAGE);
         batch ??= await bus.range(this.cursor, PAGE);
-        failures = 0;
+        backoff.reset();
         if (batch.length === 0) {
           // Nothing after the cursor: the tail reader rings when something is appended. The
           // timeout is only a safety net; no Redis call is made when the window says "nothing new".
-          if (bus.tailSequence === tailBefore) await this.wait(5000);
+          if (bus.tail.position === tailBefore) await this.wait(5000);
           continue;
         }
         for (const e of batch) {
@@ -362,27 +186,10 @@ class RedisSubscription extends Subscription {
         if (err instanceof EventStreamError) throw err;
         // Transient (connection) trouble: the cursor is kept, so retrying loses and repeats nothing.
         bus.warn(err, "event bus: reading the Redis stream failed; retrying");
-        await this.pause(Math.min(100 * 2 ** failures++, 2000));
+        await this.pause(backoff.next());
       }
     }
   }
-}
-
-function decode([id, fields]: Entry): DeliveredEvent {
-  let json: string | undefined;
-  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === "e") json = fields[i + 1];
-  if (json === undefined) throw new EventStreamError("malformed_event", `stream entry ${id} has no event`);
-  let e: HubEvent;
-  try {
-    e = JSON.parse(json) as HubEvent;
-  } catch {
-    throw new EventStreamError("malformed_event", `stream entry ${id} is not JSON`);
-  }
-  return { ...e, sequence: streamIdToSequence(id).toString() };
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, "//***@");
 }
 
 export function createRedisBus(opts: RedisBusOptions): Promise<RedisEventBus> {

@@ -1,3 +1,4 @@
+// Sequences (decimal strings, compared as BigInt) and the errors a subscription ends with when it cannot go on.
 export type EventStreamErrorCode = "gap" | "ahead" | "invalid_sequence" | "malformed_event";
 
 /**

@@ -1,3 +1,4 @@
+// The EventBus contract every bus keeps, the events it carries, and the bus configuration.
 /**
  * The hub's event bus: what subgraph outboxes are relayed to and what the gateway
  * serves GraphQL subscriptions (graphql-ws, SSE) from.
