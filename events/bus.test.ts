@@ -1,5 +1,5 @@
-// Long on purpose: one contract suite run against all three buses (memory, Redis, NATS), each guarantee of types.ts checked on each.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
+// Long: one contract suite run against all three buses (memory, Redis, NATS), each guarantee of types.ts checked on each.
+import { afterAll, afterEach, describe, expect, it } from "@jest/globals";
 import { randomBytes, randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { connect, type NatsConnection } from "nats";

@@ -36,7 +36,28 @@ export function isLostPosition(err: unknown): boolean {
  * connection, an `onEvent` failure, a gap), logs it and, after a pause, subscribes again from
  * the last event handled, or per `onLostPosition` when that position is gone. `close()` stops it.
  */
-export function followEvents(bus: EventBus, opts: FollowOptions): EventSubscription {
+/** A subscription that follows again by itself. */
+export interface Follower extends EventSubscription {
+  /** Resolves once the first subscription is placed, at the position found (or at once if stopped first). */
+  readonly started: Promise<void>;
+  /** Closes it and waits for the event being handled. */
+  stop(): Promise<void>;
+}
+
+/** A promise and the function that resolves it. */
+function signal(): { promise: Promise<void>; fire: () => void } {
+  let fire!: () => void;
+  return { promise: new Promise<void>((r) => (fire = r)), fire };
+}
+
+function reportEnded(opts: FollowOptions, what: string, err: Error, lost: boolean, position: string | null): void {
+  opts.logger.error(
+    { err, from: lost ? opts.onLostPosition : position },
+    lost ? `${what} ended: its position is gone; following again from the ${opts.onLostPosition} event` : `${what} ended; following again`,
+  );
+}
+
+export function followEvents(bus: EventBus, opts: FollowOptions): Follower {
   const what = opts.describe ?? "event subscription";
   const backoff = new Backoff(opts.retryMs ?? 1000, opts.maxRetryMs ?? 30_000);
   /** Sequence of the last event handled (or where to start); not used while `find` is set. */
@@ -46,6 +67,7 @@ export function followEvents(bus: EventBus, opts: FollowOptions): EventSubscript
   let sub: EventSubscription | null = null;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
+  const started = signal();
 
   const retry = () => {
     if (stopped) return;
@@ -70,10 +92,7 @@ export function followEvents(bus: EventBus, opts: FollowOptions): EventSubscript
     const lost = isLostPosition(err);
     if (lost && opts.onLostPosition === "oldest") position = null;
     if (lost && opts.onLostPosition === "newest") find = () => bus.latestSequence();
-    opts.logger.error(
-      { err, from: lost ? opts.onLostPosition : position },
-      lost ? `${what} ended: its position is gone; following again from the ${opts.onLostPosition} event` : `${what} ended; following again`,
-    );
+    reportEnded(opts, what, err, lost, position);
     retry();
   };
 
@@ -93,12 +112,19 @@ export function followEvents(bus: EventBus, opts: FollowOptions): EventSubscript
       return;
     }
     sub = bus.subscribe(position, onEvent, onError);
+    started.fire();
   }
 
   follow();
   let ended: Promise<void> = Promise.resolve();
   return {
+    started: started.promise,
+    async stop() {
+      this.close();
+      await this.done;
+    },
     close() {
+      started.fire();
       stopped = true;
       if (timer) clearTimeout(timer);
       timer = null;

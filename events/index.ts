@@ -9,7 +9,7 @@ export { EventStreamError, compareSequences, parseSequence, type EventStreamErro
 export { MemoryEventBus } from "./memoryBus.js";
 export { SeenEvents, dedupeById } from "./dedupe.js";
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from "./relay.js";
-export { followEvents, isLostPosition, type FollowOptions } from "./follow.js";
+export { followEvents, isLostPosition, type FollowOptions, type Follower } from "./follow.js";
 
 /**
  * NATS wins over Redis if both are configured; in-process memory otherwise. Fails (rejects)

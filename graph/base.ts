@@ -9,7 +9,7 @@ import { badInput } from "../lib/errors.js";
 import { today } from "../lib/dates.js";
 import { assembleClusters } from "./components.js";
 import { nodeFromRow, type NodeRef, type PathQuery, type Row, type StoredEdge } from "./engine.js";
-import { CLEAR_QUERIES, COUNT_QUERIES, getEdgesQuery, getNodesQuery, removeEdgesQuery, selections, type EdgeSelection } from "./cypher.js";
+import { CLEAR_QUERIES, COUNT_QUERIES, READ_META, WRITE_META, getEdgesQuery, getNodesQuery, removeEdgesQuery, selections, type EdgeSelection } from "./cypher.js";
 import { CONTROL_RELATIONS, NODE_KINDS, RELATION_TYPES, idOf, keyOf, kindsOf, normalizeId } from "./model.js";
 import { controllersFrom } from "./ownership.js";
 import { byEnd, end, first, isSimple, toSteps, type RawPath } from "./paths.js";
@@ -162,6 +162,17 @@ export abstract class CypherGraphStore implements GraphStore {
     }
     const key = (e: GraphEdge) => `${e.type}|${e.from}|${e.to}|${e.validFrom}`;
     return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  }
+
+  async readMeta(key: string): Promise<string | null> {
+    await this.init();
+    const [row] = await this.read(READ_META, { key });
+    return row ? String(row.value) : null;
+  }
+
+  async writeMeta(key: string, value: string): Promise<void> {
+    await this.init();
+    await this.write(WRITE_META, { key, value });
   }
 
   async getNodes(ids: SubjectId[]): Promise<Map<SubjectId, GraphNode>> {

@@ -254,6 +254,19 @@ function runGraphContract(name: string, open: () => Promise<GraphStore>): void {
       });
     });
 
+    describe("the hub's own values", () => {
+      it("keeps a value per key, overwritten in place, null when never written", async () => {
+        const nodesBefore = (await store.counts()).nodes;
+        expect(await store.readMeta("consumer:test")).toBeNull();
+        await store.writeMeta("consumer:test", "41");
+        await store.writeMeta("consumer:test", "42");
+        await store.writeMeta("consumer:other", "7");
+        expect(await store.readMeta("consumer:test")).toBe("42");
+        expect(await store.readMeta("consumer:other")).toBe("7");
+        expect((await store.counts()).nodes).toBe(nodesBefore);
+      });
+    });
+
     describe("availability", () => {
       it("pings while open and rejects after close", async () => {
         const other = await open();

@@ -40,6 +40,10 @@ export function getNodesQuery(kind: NodeKind): string {
 }
 
 /** Deletes every node of the graph's labels with its edges (tests; a rebuild from scratch). */
+/** The hub's own small values, on nodes of their own label (never a subject). */
+export const READ_META = "MATCH (m:HubMeta {key: $key}) RETURN m.value AS value";
+export const WRITE_META = "MERGE (m:HubMeta {key: $key}) SET m.value = $value";
+
 export const CLEAR_QUERIES: readonly string[] = NODE_KINDS.map((k) => `MATCH (n:${k}) DETACH DELETE n`);
 
 export const COUNT_QUERIES: readonly string[] = [

@@ -114,6 +114,9 @@ export interface GraphStore {
   removeEdges(filter: EdgeFilter): Promise<number>;
   /** Keyed by the normalised id (18-character codes upper-cased); unknown ids are absent. */
   getNodes(ids: SubjectId[]): Promise<Map<SubjectId, GraphNode>>;
+  /** A small value the graph keeps for the hub (e.g. how far an event consumer that writes the graph has read); null when unset. */
+  readMeta(key: string): Promise<string | null>;
+  writeMeta(key: string, value: string): Promise<void>;
   /** Added: the stored edges matching a filter (at least one field), ordered by type, from, to, validFrom. */
   getEdges(filter: EdgeQuery): Promise<GraphEdge[]>;
   counts(): Promise<{ nodes: number; edges: number }>;

@@ -51,6 +51,10 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       subgraphs[name] = await startSubgraph(mod, { store, port: 0, host: "127.0.0.1", gatewaySecret, bus, logger: logger.child({ subgraph: name }) });
       started.push(subgraphs[name]);
     }
+    // Consumers find where they read from before any relay publishes: the demo's events (written
+    // with the demo data, before any subgraph ran) reach the risk engine on every fresh start.
+    for (const s of started) await s.startBackground();
+    for (const s of started) s.startRelay();
     const supergraphSdl = composeSupergraph(
       Object.entries(modules).map(([name, mod]) => ({ name, url: subgraphs[name].url, typeDefs: mod.typeDefs })),
     );

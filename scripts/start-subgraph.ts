@@ -21,7 +21,10 @@ const logger = createLogger(`subgraph:${name}`, cfg.LOG_LEVEL);
 if (!cfg.HUB_GATEWAY_SECRET) logger.warn("HUB_GATEWAY_SECRET not set: no gateway can reach this subgraph");
 const { store, running } = await startOrExit(`the ${name} subgraph`, logger, async () => {
   const store = await openStore(storeLocationFromConfig(cfg));
-  return { store, running: await startSubgraph(mod, { store, port: cfg.SUBGRAPH_PORT, host: cfg.HOST, gatewaySecret: secret, logger }) };
+  const running = await startSubgraph(mod, { store, port: cfg.SUBGRAPH_PORT, host: cfg.HOST, gatewaySecret: secret, logger });
+  await running.startBackground();
+  running.startRelay();
+  return { store, running };
 });
 process.stdout.write(`${name} subgraph ready: ${running.url}\n`);
 onShutdown(logger, async () => {

@@ -37,6 +37,24 @@ describe("risk warning and watchlists", () => {
     await hub?.stop();
   });
 
+  it("judges the demo's own listings on a fresh start, every one of them", async () => {
+    // The demo writes its entries (and their outbox events) before any subgraph runs; the hub
+    // starts the risk engine's subscription before any relay publishes, so none is missed.
+    const blacklist = new Set(["SERIOUS_DISHONESTY", "INDUSTRY_BLACKLIST", "MARKET_BAN", "JUDGMENT_DEFAULTER"]);
+    const demo = (await hub.store.jobs.listOutbox.findMany({ where: { type: "ListEntryChanged" }, orderBy: { id: "asc" } }))
+      .filter((o) => { const p = o.payload as { to?: string; subjectKind?: string; listType?: string }; return p.to === "RECOGNISED" && p.subjectKind === "ENTERPRISE" && blacklist.has(p.listType ?? ""); });
+    expect(demo.length).toBeGreaterThan(0);
+    const judged = async () => new Set((await hub.store.jobs.riskAlert.findMany({ where: { ruleId: "NEW_BLACKLIST_ENTRY" }, select: { sourceEventId: true } })).map((a) => a.sourceEventId));
+    const end = Date.now() + 60_000;
+    let missing = demo.map((o) => o.eventId);
+    while (missing.length && Date.now() < end) {
+      const have = await judged();
+      missing = missing.filter((id) => !have.has(id));
+      if (missing.length) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(missing).toEqual([]);
+  }, 90_000);
+
   it("pushes a new-listing alert to a watchlist's subscriber, with the enterprise's fields", async () => {
     const listed = new Set((await hub.store.prisma.listEntry.findMany({ select: { subjectId: true } })).map((e) => e.subjectId));
     const target = (await hub.store.prisma.enterprise.findMany({ orderBy: { uscc: "asc" } })).find((e) => !listed.has(e.uscc))!;

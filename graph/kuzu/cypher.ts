@@ -18,6 +18,7 @@ import { CLUSTER_TIES, ENDPOINTS, KEY_PROPERTY, NODE_KINDS, RELATION_TYPES } fro
 import type { PathQuery } from "../base.js";
 
 export const SCHEMA: readonly string[] = [
+  "CREATE NODE TABLE IF NOT EXISTS HubMeta(key STRING PRIMARY KEY, value STRING)",
   ...NODE_KINDS.map((k) => `CREATE NODE TABLE IF NOT EXISTS ${k}(${KEY_PROPERTY[k]} STRING PRIMARY KEY, name STRING, cityCode STRING, riskFlags STRING[])`),
   ...RELATION_TYPES.map((t) => {
     const pairs = ENDPOINTS[t].map(([f, to]) => `FROM ${f} TO ${to}`).join(", ");

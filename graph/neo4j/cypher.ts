@@ -18,6 +18,7 @@ export const SCHEMA: readonly string[] = [
   "CREATE CONSTRAINT graph_person_id_number IF NOT EXISTS FOR (n:Person) REQUIRE n.idNumber IS UNIQUE",
   "CREATE CONSTRAINT graph_public_body_code IF NOT EXISTS FOR (n:PublicBody) REQUIRE n.code IS UNIQUE",
   "CREATE INDEX graph_enterprise_city IF NOT EXISTS FOR (n:Enterprise) ON (n.cityCode)",
+  "CREATE CONSTRAINT graph_hub_meta_key IF NOT EXISTS FOR (m:HubMeta) REQUIRE m.key IS UNIQUE",
 ];
 
 export const VERSION_QUERY = "CALL dbms.components() YIELD name, versions WHERE name = 'Neo4j Kernel' RETURN versions[0] AS version";

@@ -1,6 +1,6 @@
 import { Kind, type DocumentNode, type GraphQLScalarType } from "graphql";
 import { COMMON_RESOLVERS, loadSubgraphSchema } from "./schema.js";
-import { startOutboxRelay } from "../../events/relay.js";
+import { startOutboxRelay, type OutboxRelay } from "../../events/relay.js";
 import type { EventBus } from "../../events/types.js";
 import type { SubgraphEvents } from "../../events/streams.js";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
@@ -41,7 +41,7 @@ export interface SubgraphModule<TContext extends BaseContext = BaseContext> {
   /** What it emits (its events.ts): the runtime relays its outbox to the bus when one is given. */
   events?: SubgraphEvents;
   /** Scheduled work (sweeps) started with the subgraph; returns its stop function. */
-  background?: (store: Store, logger: Logger) => () => void | Promise<void>;
+  background?: (store: Store, logger: Logger) => BackgroundWork;
 }
 
 /**
@@ -78,9 +78,24 @@ export interface StartSubgraphOptions {
   logger?: Logger;
 }
 
-/** A running subgraph: its HTTP service, and its background work that can be stopped first. */
+/** Scheduled work a subgraph runs beside its requests (sweeps, syncs, event consumers). */
+export interface BackgroundWork {
+  /** Resolves once the work is in place (an event consumer knows where it starts reading). */
+  ready?: Promise<void>;
+  /** Stops it and waits for what is in flight. */
+  stop(): void | Promise<void>;
+}
+
+/**
+ * A running subgraph: its HTTP service, then (started by whoever composes the hub, in that
+ * order) its background work and its outbox relay, which can be stopped before the service.
+ */
 export interface RunningSubgraph extends RunningService {
-  /** Stops the scheduled work (sweeps, event consumers) and waits for what is in flight; close() does it too. */
+  /** Starts the background work and resolves once it is in place. */
+  startBackground(): Promise<void>;
+  /** Starts relaying the outbox to the bus (when there is a bus and the subgraph has an outbox). */
+  startRelay(): void;
+  /** Stops the relay and the background work and waits for what is in flight; close() does it too. */
   stopBackground(): Promise<void>;
 }
 
@@ -121,16 +136,26 @@ export async function startSubgraph<T extends BaseContext>(mod: SubgraphModule<T
   });
   const running = await listen(server, opts.port, opts.host);
   logger.info({ url: running.url }, "subgraph listening");
-  const stop = mod.background?.(opts.store, logger);
-  const outbox = mod.events?.outbox;
-  const relay = outbox && opts.bus ? startOutboxRelay({ prisma: opts.store.jobs, bus: opts.bus, outbox, logger }) : undefined;
+  let work: BackgroundWork | undefined;
+  let relay: OutboxRelay | undefined;
   let stopped: Promise<void> | null = null;
   const stopBackground = () => (stopped ??= (async () => {
-    await stop?.();
+    // The relay first: nothing new to consume while the consumers finish.
     await relay?.stop();
+    await work?.stop();
   })());
   return {
     ...running,
+    async startBackground() {
+      if (stopped || work) return;
+      work = mod.background?.(opts.store, logger);
+      await work?.ready;
+    },
+    startRelay() {
+      const outbox = mod.events?.outbox;
+      if (stopped || relay || !outbox || !opts.bus) return;
+      relay = startOutboxRelay({ prisma: opts.store.jobs, bus: opts.bus, outbox, logger });
+    },
     stopBackground,
     async close() {
       await stopBackground();

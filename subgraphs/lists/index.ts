@@ -31,7 +31,7 @@ export function listsSubgraph(opts: ListsOptions): SubgraphModule<ListsContext> 
       void sweep();
       const timer = setInterval(sweep, opts.sweepIntervalSeconds * 1000);
       timer.unref();
-      return () => clearInterval(timer);
+      return { stop: () => clearInterval(timer) };
     },
   });
 }

@@ -29,8 +29,9 @@ export function monitoringSubgraph(opts: MonitoringOptions): SubgraphModule<Moni
     createContext: createMonitoringContext,
     events: monitoringEvents,
     background: (store, logger) => {
-      if (!opts.bus || !directory) return () => undefined;
-      return startRiskEngine({ prisma: store.jobs, bus: opts.bus, rules, directory, logger });
+      if (!opts.bus || !directory) return { stop: () => undefined };
+      const engine = startRiskEngine({ prisma: store.jobs, bus: opts.bus, rules, directory, logger });
+      return { ready: engine.started, stop: () => engine.stop() };
     },
   });
 }

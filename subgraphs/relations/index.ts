@@ -41,11 +41,14 @@ export function relationsSubgraph(opts: RelationsOptions): SubgraphModule<Relati
       void sync();
       const timer = setInterval(() => void sync(), opts.syncIntervalSeconds * 1000);
       timer.unref();
-      const stopFlags = opts.listFlags ? startListFlagSync({ ...opts.listFlags, graph: opts.store, logger }) : undefined;
-      return async () => {
-        clearInterval(timer);
-        await stopFlags?.();
-        await running;
+      const flags = opts.listFlags ? startListFlagSync({ ...opts.listFlags, graph: opts.store, logger }) : undefined;
+      return {
+        ready: flags?.started,
+        async stop() {
+          clearInterval(timer);
+          await flags?.stop();
+          await running;
+        },
       };
     },
   });

@@ -1,6 +1,7 @@
-import { describe, expect, it, jest } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, it, jest } from "@jest/globals";
 import { randomUUID } from "node:crypto";
-import type { PrismaClient } from "../../../prisma/store.js";
+import { openStore, type PrismaClient, type Store } from "../../../prisma/store.js";
+import { loadRiskRules } from "../rules/index.js";
 import { MemoryEventBus } from "../../../events/memoryBus.js";
 import type { HubEvent } from "../../../events/types.js";
 import { createLogger } from "../../../lib/logger.js";
@@ -38,7 +39,7 @@ async function until(cond: () => boolean, what: string): Promise<void> {
   }
 }
 
-function start(bus: MemoryEventBus, prisma: PrismaClient): () => void {
+function start(bus: MemoryEventBus, prisma: PrismaClient) {
   return startRiskEngine({ prisma, bus, rules: [], directory: {} as Directory, logger: createLogger("test", "silent"), retryMs: 10 });
 }
 
@@ -48,13 +49,13 @@ describe("risk engine: following the bus", () => {
     const subscribe = jest.spyOn(bus, "subscribe");
     await bus.publish([otherEvent(), otherEvent(), otherEvent()]);
     const { saved, prisma } = positionStore("1", "3");
-    const stop = start(bus, prisma);
+    const engine = start(bus, prisma);
     await until(() => saved.sequence === "3", "the event whose position could not be saved, judged again");
     await bus.publish([otherEvent()]);
     await until(() => saved.sequence === "4", "events after the error");
     expect(subscribe.mock.calls.map((c) => c[0])).toEqual(["1", "2"]);
     expect(saved.history).toEqual(["2", "3", "4"]);
-    stop();
+    await engine.stop();
     await bus.close();
   });
 
@@ -63,14 +64,93 @@ describe("risk engine: following the bus", () => {
     const subscribe = jest.spyOn(bus, "subscribe");
     await bus.publish([otherEvent(), otherEvent(), otherEvent()]);
     const { saved, prisma } = positionStore("9");
-    const stop = start(bus, prisma);
+    const engine = start(bus, prisma);
     await until(() => saved.history.length === 3, "the retained events judged");
     expect(subscribe.mock.calls.map((c) => c[0])).toEqual(["9", null]);
     expect(saved.history).toEqual(["1", "2", "3"]);
-    stop();
+    await engine.stop();
     await bus.publish([otherEvent()]);
     await new Promise((r) => setTimeout(r, 50));
     expect(saved.history).toHaveLength(3);
     await bus.close();
   });
 });
+
+describe("risk engine: nothing lost", () => {
+  const RULES = loadRiskRules();
+  const uscc = "91610800MA70000001";
+  const listing = (): HubEvent => ({
+    id: randomUUID(), stream: "lists", type: "ListEntryChanged", entityId: "7", city: "610800", occurredAt: new Date().toISOString(),
+    payload: { id: 7, from: null, to: "RECOGNISED", listType: "SERIOUS_DISHONESTY", subject: uscc, subjectKind: "ENTERPRISE" },
+  });
+  const directory: Directory = {
+    enterprise: async () => ({ cityCode: "610800", industryCode: "B0610", penaltyDates: [] }),
+    listedCities: async () => ["610800"],
+    affiliatedEnterprises: async () => [],
+  };
+  let store: Store;
+  beforeAll(async () => {
+    store = await openStore({ kind: "embedded" });
+  }, 60_000);
+  afterAll(async () => {
+    await store.close();
+  });
+  const alertsOf = (eventId: string) => store.jobs.riskAlert.findMany({ where: { sourceEventId: eventId } });
+
+  it("judges an event again when asking another subgraph failed, and its alert arrives once", async () => {
+    const bus = new MemoryEventBus();
+    const flaky: Directory = { ...directory, enterprise: jest.fn<Directory["enterprise"]>().mockRejectedValueOnce(new Error("enterprise subgraph down")).mockImplementation(directory.enterprise) };
+    const engine = startRiskEngine({ prisma: store.jobs, bus, rules: RULES, directory: flaky, logger: createLogger("test", "silent"), retryMs: 10 });
+    await engine.started;
+    const e = listing();
+    const [seq] = await bus.publish([e]);
+    await until(() => (flaky.enterprise as jest.Mock).mock.calls.length >= 2, "the event judged again");
+    await until2(async () => (await alertsOf(e.id)).some((a) => a.ruleId === "NEW_BLACKLIST_ENTRY"), "its alert");
+    await until2(async () => (await store.jobs.consumerPosition.findUnique({ where: { consumer: "risk-engine" } }))?.sequence === seq, "its position saved");
+    expect((await alertsOf(e.id)).filter((a) => a.ruleId === "NEW_BLACKLIST_ENTRY")).toHaveLength(1);
+    await engine.stop();
+    await bus.close();
+  });
+
+  it("judges an event again when writing its alerts failed, and its alert arrives once", async () => {
+    const bus = new MemoryEventBus();
+    let failures = 0;
+    // The store refuses the first alert transaction, as a dropped connection would.
+    const prisma = new Proxy(store.jobs, {
+      get(target, prop, receiver) {
+        if (prop === "$transaction" && failures++ === 0) return async () => { throw new Error("connection lost"); };
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    const engine = startRiskEngine({ prisma, bus, rules: RULES, directory, logger: createLogger("test", "silent"), retryMs: 10 });
+    await engine.started;
+    const e = listing();
+    await bus.publish([e]);
+    await until2(async () => (await alertsOf(e.id)).some((a) => a.ruleId === "NEW_BLACKLIST_ENTRY"), "its alert after the failed write");
+    expect(failures).toBeGreaterThanOrEqual(2);
+    expect((await alertsOf(e.id)).filter((a) => a.ruleId === "NEW_BLACKLIST_ENTRY")).toHaveLength(1);
+    await engine.stop();
+    await bus.close();
+  });
+
+  it("passes over an event that breaks its contract, and judges the next", async () => {
+    const bus = new MemoryEventBus();
+    const engine = startRiskEngine({ prisma: store.jobs, bus, rules: RULES, directory, logger: createLogger("test", "silent"), retryMs: 10 });
+    await engine.started;
+    const broken = { ...listing(), payload: { to: "RECOGNISED" } };
+    const next = listing();
+    await bus.publish([broken, next]);
+    await until2(async () => (await alertsOf(next.id)).length > 0, "the next event's alert");
+    expect(await alertsOf(broken.id)).toEqual([]);
+    await engine.stop();
+    await bus.close();
+  });
+});
+
+async function until2(cond: () => Promise<boolean>, what: string): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "../../../prisma/store.js";
-import { followEvents } from "../../../events/follow.js";
+import { followEvents, type Follower } from "../../../events/follow.js";
+import { EventPayloadError } from "../../../events/contract.js";
 import type { DeliveredEvent, EventBus } from "../../../events/types.js";
 import type { Logger } from "../../../lib/logger.js";
 import { applicableRules, type RiskRule } from "../rules/index.js";
@@ -67,27 +68,35 @@ export async function raise(prisma: PrismaClient, alerts: Alert[], sourceEventId
 }
 
 /**
- * The rule engine: consumes the bus from where it stopped (at-least-once; raising is
- * idempotent per rule, event and subject), so no event is judged twice into two alerts.
+ * The rule engine: consumes the bus from where it stopped, at least once: an event is marked
+ * judged (its position saved) only after its alerts are written, and raising is idempotent per
+ * rule, event and subject, so an event judged twice never makes two alerts.
  *
- * When the bus ends the subscription (a lost connection, a failed write of the position),
- * it follows again from the last event handled after a pause (1 s, doubling to 30 s while
- * nothing gets through). When that position cannot be resumed from (a `gap`: events after
- * it are gone; `ahead`: the bus was reset), it takes every retained event instead, none of
- * which it has judged.
+ * When judging fails (a subgraph it asks, or the store, is unavailable) or saving the position
+ * fails, the subscription ends and follows again from the last event judged after a pause (1 s,
+ * doubling to 30 s while nothing gets through): that event is judged again. Only an event that
+ * breaks its contract (EventPayloadError) is passed over, logged: no retry can mend it. When the
+ * position cannot be resumed from (a `gap`: events after it are gone; `ahead`: the bus was
+ * reset), it takes every retained event instead, none of which it has judged.
  */
-export function startRiskEngine(opts: { prisma: PrismaClient; bus: EventBus; rules: RiskRule[]; directory: Directory; logger: Logger; retryMs?: number }): () => Promise<void> {
-  const sub = followEvents(opts.bus, {
+export function startRiskEngine(opts: { prisma: PrismaClient; bus: EventBus; rules: RiskRule[]; directory: Directory; logger: Logger; retryMs?: number }): Follower {
+  const judge = async (e: DeliveredEvent) => {
+    let alerts: Alert[];
+    try {
+      alerts = await evaluate(opts.rules, e, opts.directory);
+    } catch (err) {
+      if (!(err instanceof EventPayloadError)) throw err;
+      return void opts.logger.error({ err, event: e.id }, "an event breaks its contract: passed over, no alert judged on it");
+    }
+    const n = await raise(opts.prisma, alerts, e.id);
+    if (n) opts.logger.info({ alerts: n, event: e.id }, "risk alerts raised");
+  };
+  // Stopping (stop()) waits for the event being judged: the store closes next.
+  return followEvents(opts.bus, {
     // A first start judges events from now on, not the whole retained history.
     from: async () => (await opts.prisma.consumerPosition.findUnique({ where: { consumer: CONSUMER } }))?.sequence ?? (await opts.bus.latestSequence()),
     onEvent: async (e) => {
-      try {
-        const n = await raise(opts.prisma, await evaluate(opts.rules, e, opts.directory), e.id);
-        if (n) opts.logger.info({ alerts: n, event: e.id }, "risk alerts raised");
-      } catch (err) {
-        opts.logger.error({ err, event: e.id }, "risk rules could not be evaluated for an event");
-      }
-      // Failing here ends the subscription: the event is judged again (idempotently) once followed again.
+      await judge(e);
       await opts.prisma.consumerPosition.upsert({ where: { consumer: CONSUMER }, create: { consumer: CONSUMER, sequence: e.sequence }, update: { sequence: e.sequence } });
     },
     onLostPosition: "oldest",
@@ -95,9 +104,4 @@ export function startRiskEngine(opts: { prisma: PrismaClient; bus: EventBus; rul
     describe: "risk engine's event subscription",
     retryMs: opts.retryMs,
   });
-  // Stopping waits for the event being judged: the store closes next.
-  return async () => {
-    sub.close();
-    await sub.done;
-  };
 }

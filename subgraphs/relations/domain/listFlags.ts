@@ -1,4 +1,6 @@
 import { followEvents } from "../../../events/follow.js";
+import { EventPayloadError } from "../../../events/contract.js";
+import { Backoff } from "../../../events/retry.js";
 import type { EventBus } from "../../../events/types.js";
 import type { GraphStore } from "../../../graph/types.js";
 import type { Logger } from "../../../lib/logger.js";
@@ -8,6 +10,10 @@ import { callSubgraph } from "../../../lib/service/subgraphClient.js";
 /** List types that mark a node for related-party risk (graph/risk.ts gives their severities). */
 const LIST_FLAGS = new Set(["SERIOUS_DISHONESTY", "INDUSTRY_BLACKLIST", "MARKET_BAN", "JUDGMENT_DEFAULTER", "KEY_ATTENTION", "FALSE_LITIGATION"]);
 const LIVE = "[RECOGNISED, PUBLISHED, UNDER_OBJECTION, RECTIFYING]";
+/** Where the sync keeps how far it has written the graph (in the graph itself: the writes it vouches for live there). */
+export const LIST_FLAGS_POSITION = "consumer:list-flags";
+
+type SubjectKind = "ENTERPRISE" | "INDIVIDUAL";
 
 export interface ListFlagSyncOptions {
   bus: EventBus;
@@ -17,58 +23,90 @@ export interface ListFlagSyncOptions {
   logger: Logger;
   /** How long changes are gathered before the lists subgraph is asked (one call per burst). */
   debounceMs?: number;
-  /** Pause before following the bus again after it ended the subscription (doubles while nothing gets through); default 1 s. */
+  /** First pause before a failed refresh is tried again, and before following the bus again after it ended the subscription; default 1 s. */
   retryMs?: number;
 }
 
+/** The subjects' live list types from the lists subgraph (its contract), written onto their nodes; flags of other origins stay. */
+async function refresh(opts: ListFlagSyncOptions, url: string, batch: Array<[string, SubjectKind]>): Promise<void> {
+  const reps = batch.map(([id, kind]) => (kind === "ENTERPRISE" ? { __typename: "Enterprise", uscc: id } : { __typename: "Individual", ref: id }));
+  const data = await callSubgraph<{ _entities: Array<{ listEntries: Array<{ listType: string }> } | null> }>(url, opts.secret, "relations", ["credit:read"],
+    `query($r: [_Any!]!) { _entities(representations: $r) { ... on Enterprise { listEntries(states: ${LIVE}) { listType } } ... on Individual { listEntries(states: ${LIVE}) { listType } } } }`,
+    { r: reps });
+  const nodes = await opts.graph.getNodes(batch.map(([id]) => id));
+  const updated = batch.flatMap(([id], i) => {
+    const node = nodes.get(id);
+    if (!node) return [];
+    const listed = new Set((data._entities[i]?.listEntries ?? []).map((e) => e.listType).filter((t) => LIST_FLAGS.has(t)));
+    const riskFlags = [...new Set([...node.riskFlags.filter((f) => !LIST_FLAGS.has(f)), ...listed])].sort();
+    return riskFlags.join() === [...node.riskFlags].sort().join() ? [] : [{ ...node, riskFlags }];
+  });
+  if (updated.length) await opts.graph.upsertNodes(updated);
+}
+
 /**
- * Keeps the graph's risk flags equal to the subjects' live list entries: on each
- * lists event, asks the lists subgraph (its contract) for the subject's live
- * entries and writes their types onto the node. Flags of other origins stay.
+ * Keeps the graph's risk flags equal to the subjects' live list entries, at least once: each
+ * lists event names a subject whose flags are refreshed (idempotently, from the lists
+ * subgraph's current answer). A refresh that fails keeps its subjects and is tried again
+ * (backing off); the position read up to is written to the graph only after the flags it
+ * covers, so a restart reads again whatever was not yet written.
  */
-export function startListFlagSync(opts: ListFlagSyncOptions): () => Promise<void> {
-  const pending = new Map<string, "ENTERPRISE" | "INDIVIDUAL">();
+export function startListFlagSync(opts: ListFlagSyncOptions): { started: Promise<void>; stop(): Promise<void> } {
+  const pending = new Map<string, SubjectKind>();
+  /** Sequence of the last event whose subject is in `pending`. */
+  let pendingUpTo: string | null = null;
   let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const backoff = new Backoff(opts.retryMs ?? 1000, 30_000);
   /** The refresh running now: stopping waits for it (the graph store closes next). */
   let inflight: Promise<void> | null = null;
 
+  const schedule = (ms: number) => {
+    if (stopped) return;
+    timer ??= setTimeout(() => {
+      timer = null;
+      inflight = flush().finally(() => (inflight = null));
+    }, ms);
+  };
+
   const flush = async () => {
-    timer = null;
-    const url = opts.listsUrl();
+    if (pending.size === 0) return;
     const batch = [...pending];
+    const upTo = pendingUpTo;
     pending.clear();
-    if (!url || batch.length === 0) return;
+    pendingUpTo = null;
     try {
-      const reps = batch.map(([id, kind]) => (kind === "ENTERPRISE" ? { __typename: "Enterprise", uscc: id } : { __typename: "Individual", ref: id }));
-      const data = await callSubgraph<{ _entities: Array<{ listEntries: Array<{ listType: string }> } | null> }>(url, opts.secret, "relations", ["credit:read"],
-        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Enterprise { listEntries(states: ${LIVE}) { listType } } ... on Individual { listEntries(states: ${LIVE}) { listType } } } }`,
-        { r: reps });
-      const nodes = await opts.graph.getNodes(batch.map(([id]) => id));
-      const updated = batch.flatMap(([id], i) => {
-        const node = nodes.get(id);
-        if (!node) return [];
-        const listed = new Set((data._entities[i]?.listEntries ?? []).map((e) => e.listType).filter((t) => LIST_FLAGS.has(t)));
-        const riskFlags = [...new Set([...node.riskFlags.filter((f) => !LIST_FLAGS.has(f)), ...listed])].sort();
-        return riskFlags.join() === [...node.riskFlags].sort().join() ? [] : [{ ...node, riskFlags }];
-      });
-      if (updated.length) await opts.graph.upsertNodes(updated);
+      const url = opts.listsUrl();
+      if (!url) throw new Error("the lists subgraph is not reachable yet");
+      await refresh(opts, url, batch);
+      if (upTo !== null) await opts.graph.writeMeta(LIST_FLAGS_POSITION, upTo);
+      backoff.reset();
     } catch (err) {
-      opts.logger.warn({ err }, "risk flags from the lists could not be refreshed");
+      // Kept for the next try; subjects that changed again meanwhile are already pending.
+      for (const [id, kind] of batch) if (!pending.has(id)) pending.set(id, kind);
+      pendingUpTo ??= upTo;
+      const pause = backoff.next();
+      opts.logger.warn({ err, subjects: batch.length, retryInMs: pause }, "risk flags from the lists could not be refreshed; trying again");
+      schedule(pause);
     }
   };
 
-  // Follows the bus from now on; when the bus ends the subscription (a lost connection, a
-  // gap), follows again from the last event handled after a pause, or from the oldest
-  // retained event when that one cannot be resumed from (none of those was handled).
   const sub = followEvents(opts.bus, {
-    from: () => opts.bus.latestSequence(),
+    // From where the graph's flags were last written; a first start follows from now.
+    from: async () => (await opts.graph.readMeta(LIST_FLAGS_POSITION)) ?? (await opts.bus.latestSequence()),
     onEvent: (e) => {
-      const p = ListEntryChanged.read(e);
+      let p;
+      try {
+        p = ListEntryChanged.read(e);
+      } catch (err) {
+        // Broken by its producer: no retry can mend it.
+        if (err instanceof EventPayloadError) return void opts.logger.error({ err }, "a lists event breaks its contract; its subject's flags are left as they are");
+        throw err;
+      }
       if (!p) return;
       pending.set(p.subject, p.subjectKind);
-      timer ??= setTimeout(() => {
-        inflight = flush().finally(() => (inflight = null));
-      }, opts.debounceMs ?? 200);
+      pendingUpTo = e.sequence;
+      schedule(opts.debounceMs ?? 200);
     },
     onLostPosition: "oldest",
     logger: opts.logger,
@@ -76,10 +114,13 @@ export function startListFlagSync(opts: ListFlagSyncOptions): () => Promise<void
     retryMs: opts.retryMs,
   });
 
-  return async () => {
-    sub.close();
-    await sub.done;
-    if (timer) clearTimeout(timer);
-    await inflight;
+  return {
+    started: sub.started,
+    async stop() {
+      stopped = true;
+      await sub.stop();
+      if (timer) clearTimeout(timer);
+      await inflight;
+    },
   };
 }
