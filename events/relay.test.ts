@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { randomBytes, randomUUID } from "node:crypto";
-import pg from "pg";
+import { randomUUID } from "node:crypto";
 import { openStore, type Store } from "../prisma/store.js";
 import { createLogger } from "../lib/logger.js";
 import { MemoryEventBus } from "./memoryBus.js";
 import { startOutboxRelay, type OutboxRelay } from "./relay.js";
 import type { DeliveredEvent } from "./types.js";
-import { SERVICES, requireServices } from "../test/services.js";
+import { requireServices } from "../test/services.js";
+import { freshDatabase } from "../test/support.js";
 
 await requireServices("postgres");
 
@@ -135,30 +135,21 @@ describe("outbox relay (embedded PGlite, memory bus)", () => {
 
 /** Real concurrency needs a PostgreSQL server: commit order differs from id order only there. */
 describe("outbox relay (PostgreSQL, concurrent transactions)", () => {
-  const ADMIN_URL = SERVICES.postgres.url;
-  const dbName = `hub_events_test_${randomBytes(6).toString("hex")}`;
   let store: Store;
   const relays: OutboxRelay[] = [];
   // One bus for these tests: each new relay continues after the last event the previous one relayed.
   const bus = new MemoryEventBus();
 
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    await admin.end();
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${dbName}`;
-    store = await openStore({ kind: "postgres", url: url.toString(), poolSize: 4 });
+    db = await freshDatabase();
+    store = await openStore({ kind: "postgres", url: db.url, poolSize: 4 });
   }, 60_000);
 
   afterAll(async () => {
     await Promise.all(relays.map((r) => r.stop()));
     await store?.close();
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await db?.drop();
   });
 
   const row = (entryId: number) => ({ eventId: randomUUID(), type: "ListEntryChanged", entryId, cityCode: "410100", payload: { entryId } });

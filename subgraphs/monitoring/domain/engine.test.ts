@@ -5,6 +5,7 @@ import { loadRiskRules } from "../rules/index.js";
 import { MemoryEventBus } from "../../../events/memoryBus.js";
 import type { HubEvent } from "../../../events/types.js";
 import { createLogger } from "../../../lib/logger.js";
+import { until as untilAsync } from "../../../test/until.js";
 import { startRiskEngine, type Directory } from "./engine.js";
 
 // Events no rule looks at: only the engine's subscription and saved position are under test
@@ -105,8 +106,8 @@ describe("risk engine: nothing lost", () => {
     const e = listing();
     const [seq] = await bus.publish([e]);
     await until(() => (flaky.enterprise as jest.Mock).mock.calls.length >= 2, "the event judged again");
-    await until2(async () => (await alertsOf(e.id)).some((a) => a.ruleId === "NEW_BLACKLIST_ENTRY"), "its alert");
-    await until2(async () => (await store.jobs.consumerPosition.findUnique({ where: { consumer: "risk-engine" } }))?.sequence === seq, "its position saved");
+    await untilAsync(async () => (await alertsOf(e.id)).some((a) => a.ruleId === "NEW_BLACKLIST_ENTRY"), "its alert");
+    await untilAsync(async () => (await store.jobs.consumerPosition.findUnique({ where: { consumer: "risk-engine" } }))?.sequence === seq, "its position saved");
     expect((await alertsOf(e.id)).filter((a) => a.ruleId === "NEW_BLACKLIST_ENTRY")).toHaveLength(1);
     await engine.stop();
     await bus.close();
@@ -126,7 +127,7 @@ describe("risk engine: nothing lost", () => {
     await engine.started;
     const e = listing();
     await bus.publish([e]);
-    await until2(async () => (await alertsOf(e.id)).some((a) => a.ruleId === "NEW_BLACKLIST_ENTRY"), "its alert after the failed write");
+    await untilAsync(async () => (await alertsOf(e.id)).some((a) => a.ruleId === "NEW_BLACKLIST_ENTRY"), "its alert after the failed write");
     expect(failures).toBeGreaterThanOrEqual(2);
     expect((await alertsOf(e.id)).filter((a) => a.ruleId === "NEW_BLACKLIST_ENTRY")).toHaveLength(1);
     await engine.stop();
@@ -140,17 +141,9 @@ describe("risk engine: nothing lost", () => {
     const broken = { ...listing(), payload: { to: "RECOGNISED" } };
     const next = listing();
     await bus.publish([broken, next]);
-    await until2(async () => (await alertsOf(next.id)).length > 0, "the next event's alert");
+    await untilAsync(async () => (await alertsOf(next.id)).length > 0, "the next event's alert");
     expect(await alertsOf(broken.id)).toEqual([]);
     await engine.stop();
     await bus.close();
   });
 });
-
-async function until2(cond: () => Promise<boolean>, what: string): Promise<void> {
-  const end = Date.now() + 10_000;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

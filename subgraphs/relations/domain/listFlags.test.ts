@@ -7,6 +7,7 @@ import type { GraphStore } from "../../../graph/types.js";
 import { MemoryEventBus } from "../../../events/memoryBus.js";
 import type { HubEvent } from "../../../events/types.js";
 import { createLogger } from "../../../lib/logger.js";
+import { until as untilAsync } from "../../../test/until.js";
 import { LIST_FLAGS_POSITION, startListFlagSync } from "./listFlags.js";
 
 const listEvent = (): HubEvent => ({
@@ -76,9 +77,9 @@ describe("risk flags from the lists: nothing lost", () => {
     const sync = start(bus);
     await sync.started;
     const [seq] = await bus.publish([listEvent()]);
-    await until2(async () => (await flags()).includes("SERIOUS_DISHONESTY"), "the flag after the retry");
+    await untilAsync(async () => (await flags()).includes("SERIOUS_DISHONESTY"), "the flag after the retry");
     expect(write.mock.calls.length).toBeGreaterThanOrEqual(2);
-    await until2(async () => (await graph.readMeta(LIST_FLAGS_POSITION)) === seq, "the position written after the flags");
+    await untilAsync(async () => (await graph.readMeta(LIST_FLAGS_POSITION)) === seq, "the position written after the flags");
     await sync.stop();
     write.mockRestore();
     await bus.close();
@@ -90,23 +91,15 @@ describe("risk flags from the lists: nothing lost", () => {
     await sync.started;
     listed = ["SERIOUS_DISHONESTY"];
     await bus.publish([listEvent()]);
-    await until2(async () => (await graph.readMeta(LIST_FLAGS_POSITION)) === (await bus.latestSequence()), "the first event written");
+    await untilAsync(async () => (await graph.readMeta(LIST_FLAGS_POSITION)) === (await bus.latestSequence()), "the first event written");
     await sync.stop();
     // While it is down, the entry is revoked in the lists and its event published.
     listed = [];
     await bus.publish([listEvent()]);
     sync = start(bus);
     await sync.started;
-    await until2(async () => !(await flags()).includes("SERIOUS_DISHONESTY"), "the change made while it was down");
+    await untilAsync(async () => !(await flags()).includes("SERIOUS_DISHONESTY"), "the change made while it was down");
     await sync.stop();
     await bus.close();
   });
 });
-
-async function until2(cond: () => Promise<boolean>, what: string): Promise<void> {
-  const end = Date.now() + 10_000;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
