@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { randomUUID } from "node:crypto";
+import pg from "pg";
 import { openStore, type Store } from "../prisma/store.js";
 import { createLogger } from "../lib/logger.js";
 import { MemoryEventBus } from "./memoryBus.js";
 import { startOutboxRelay, type OutboxRelay } from "./relay.js";
 import type { DeliveredEvent } from "./types.js";
-import { requireServices } from "../test/services.js";
+import { SERVICES, requireServices } from "../test/services.js";
 import { freshDatabase } from "../test/support.js";
 
 await requireServices("postgres");
@@ -146,7 +147,10 @@ describe("outbox relay (PostgreSQL, concurrent transactions)", () => {
     store = await openStore({ kind: "postgres", url: db.url, poolSize: 4 });
   }, 60_000);
 
+  /** Connections to another database a test opened: closed even when the test fails. */
+  const openElsewhere: pg.Client[] = [];
   afterAll(async () => {
+    await Promise.all(openElsewhere.map((c) => c.end()));
     await Promise.all(relays.map((r) => r.stop()));
     await store?.close();
     await db?.drop();
@@ -218,6 +222,15 @@ describe("outbox relay (PostgreSQL, concurrent transactions)", () => {
       .catch(() => "rolled back");
     await inserted;
     const next = await store.prisma.listOutbox.create({ data: row(5) });
+    // A transaction of another database of the server, open while the witness is taken and after:
+    // it cannot hold this outbox's ids, so it must not hold the relay back.
+    const elsewhere = new pg.Client({ connectionString: SERVICES.postgres.url });
+    await elsewhere.connect();
+    openElsewhere.push(elsewhere);
+    await elsewhere.query("BEGIN");
+    await elsewhere.query("SELECT pg_current_xact_id()");
+    // A transaction committed after it, so the server's snapshot lists the other one as in progress.
+    await store.prisma.$queryRawUnsafe("SELECT pg_current_xact_id()::text");
     expect(await r.runOnce()).toBe(0);
     await sleep(120);
     expect(await r.runOnce()).toBe(0); // witness taken: the open transaction is in it
@@ -225,6 +238,7 @@ describe("outbox relay (PostgreSQL, concurrent transactions)", () => {
     release();
     expect(await rolledBack).toBe("rolled back");
     expect(await r.runOnce()).toBe(1);
+    await elsewhere.query("ROLLBACK");
     const got = await drain(bus);
     expect(got).toHaveLength(base + 1);
     expect(got.at(-1)?.id).toBe(next.eventId);

@@ -3,11 +3,16 @@ import type { PrismaClient } from "../prisma/store.js";
 import type { Logger } from "../lib/logger.js";
 import type { OutboxRow, OutboxTable } from "./outboxTable.js";
 
-/** PostgreSQL's list of transactions in progress now ("xmin:xmax:xip,..."). */
-const SNAPSHOT = "SELECT pg_current_snapshot()::text AS snapshot";
-/** How many of a snapshot's in-progress transactions are still in progress. */
+/**
+ * The transactions in progress now in this database (only they can write its outbox): the
+ * cluster-wide snapshot also holds other databases' transactions, and a long one elsewhere
+ * held the relay back for nothing.
+ */
+const OPEN_HERE =
+  "SELECT coalesce(array_agg(backend_xid::text), '{}') AS xids FROM pg_stat_activity WHERE datname = current_database() AND backend_xid IS NOT NULL";
+/** How many of those transactions are still in progress. */
 const STILL_RUNNING =
-  "SELECT count(*)::int AS running FROM pg_snapshot_xip($1::pg_snapshot) AS x WHERE pg_xact_status(x) = 'in progress'";
+  "SELECT count(*)::int AS running FROM pg_stat_activity WHERE datname = current_database() AND backend_xid::text = ANY($1::text[])";
 
 /**
  * A hole's witness snapshot is taken at least this long after the hole was first seen: an
@@ -25,8 +30,8 @@ interface Hole {
   lo: bigint;
   hi: bigint;
   since: number;
-  /** Transactions in progress (a snapshot) at least WITNESS_AFTER_MS after `since`. */
-  witness?: string;
+  /** Transactions in progress here at least WITNESS_AFTER_MS after `since` (their xids). */
+  witness?: string[];
   /** Every witness transaction has ended: ids of this hole still missing now never will appear. */
   settled: boolean;
 }
@@ -99,10 +104,10 @@ export class OutboxHoles {
     if (!hole || hole.settled || Date.now() - hole.since < WITNESS_AFTER_MS) return;
     try {
       if (hole.witness === undefined) {
-        const [row] = await this.prisma.$queryRawUnsafe<{ snapshot: string }[]>(SNAPSHOT);
-        hole.witness = String(row.snapshot);
-        // "xmin:xmax:" with nothing after the second colon: no transaction was in progress.
-        if (hole.witness.split(":")[2] === "") hole.settled = true;
+        const [row] = await this.prisma.$queryRawUnsafe<{ xids: string[] }[]>(OPEN_HERE);
+        hole.witness = row.xids;
+        // No transaction was in progress here: none can still hold a missing id.
+        if (hole.witness.length === 0) hole.settled = true;
         return;
       }
       const [row] = await this.prisma.$queryRawUnsafe<{ running: number | bigint }[]>(STILL_RUNNING, hole.witness);
