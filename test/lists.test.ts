@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from "@jest/globals";
 import { startTestHub, type TestHub, type TokenClaims } from "./support.js";
-import { expireDue } from "../subgraphs/lists/domain/transitions.js";
+import { expireDue, transition } from "../subgraphs/lists/domain/transitions.js";
 import { usccCheckChar } from "../lib/ids/index.js";
 import { requireServices } from "./services.js";
 
@@ -112,6 +112,50 @@ describe("lists through the gateway", () => {
     expect(wins).toHaveLength(1);
     expect(losses[0].errors![0].extensions?.code).toBe("INVALID_TRANSITION");
     expect(await hub.store.prisma.listOutbox.count({ where: { entryId: Number(e.id) } })).toBe(outbox + 1);
+  });
+
+  it("serialises two moves of one entry by its row lock: forced to overlap, exactly one wins", async () => {
+    const e = await recognize(firms[13].uscc);
+    await move(e.id, "PUBLISHED");
+    // Each transaction, once it has read the entry, waits for the other to have read it too (at
+    // most 1 s): without the row lock both read PUBLISHED and both would move it.
+    let arrived = 0;
+    let release!: () => void;
+    const both = new Promise<void>((r) => (release = r));
+    const barrier = async () => {
+      if (++arrived === 2) release();
+      await Promise.race([both, new Promise((r) => setTimeout(r, 1000))]);
+    };
+    const prisma = hub.store.prisma;
+    const pausing = new Proxy(prisma, {
+      get(target, prop, receiver) {
+        if (prop !== "$transaction") return Reflect.get(target, prop, receiver);
+        return (fn: (tx: typeof prisma) => Promise<unknown>) => target.$transaction((tx) => fn(new Proxy(tx, {
+          get(t, p, r) {
+            if (p !== "listEntry") return Reflect.get(t, p, r);
+            const entries = Reflect.get(t, p, r) as typeof prisma.listEntry;
+            return new Proxy(entries, {
+              get(l, m, lr) {
+                if (m !== "findUniqueOrThrow") return Reflect.get(l, m, lr);
+                return async (args: Parameters<typeof prisma.listEntry.findUniqueOrThrow>[0]) => {
+                  const row = await l.findUniqueOrThrow(args);
+                  await barrier();
+                  return row;
+                };
+              },
+            });
+          },
+        }) as typeof prisma));
+      },
+    });
+    const actor = { sub: "yulin-credit", city: "610800" };
+    const results = await Promise.allSettled([1, 2].map((n) => transition(pausing, actor, Number(e.id), "RECTIFYING", `concurrent ${n}`)));
+    expect(arrived).toBe(2);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const lost = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(lost.reason.extensions?.code).toBe("INVALID_TRANSITION");
+    const history = await prisma.listEntryHistory.findMany({ where: { entryId: Number(e.id), toState: "RECTIFYING" } });
+    expect(history).toHaveLength(1);
   });
 
   it("runs an objection from 申请 to 更新, flagging the entry in every city while open", async () => {

@@ -109,14 +109,21 @@ export async function startTestHub(kind: StoreKind, perCity: number, seed = 7, l
       throw new Error(`timed out waiting for ${n} open subscriptions on the gateway (last seen ${seen})`);
     },
     async settle(quietMs = 600) {
-      const end = Date.now() + 30_000;
-      let last = -1;
+      // Background work is over when the bus has stopped growing, the risk engine has judged up
+      // to its end, and no partner statement ran for a while (the relays and the engine work on
+      // clients the statement counter leaves out, so the counter alone cannot tell).
+      const end = Date.now() + 60_000;
+      let last = "";
+      let since = Date.now();
       while (Date.now() < end) {
-        const now = hub.store.statements.count;
-        if (now === last) return;
-        last = now;
-        await new Promise((r) => setTimeout(r, quietMs));
+        const latest = await hub.bus.latestSequence();
+        const judged = (await hub.store.jobs.consumerPosition.findUnique({ where: { consumer: "risk-engine" } }))?.sequence ?? null;
+        const now = `${latest}|${judged}|${hub.store.statements.count}`;
+        if (now !== last) [last, since] = [now, Date.now()];
+        else if (judged === latest && Date.now() - since >= quietMs) return;
+        await new Promise((r) => setTimeout(r, 50));
       }
+      throw new Error(`the hub's background work did not settle within 60 s (bus|engine|statements: ${last})`);
     },
   };
 }
