@@ -17,6 +17,7 @@ import { createAuthenticator } from "./plugins/auth.js";
 import { useRateLimit } from "./plugins/rateLimit.js";
 import { operationTypeExists } from "./plugins/operationType.js";
 import { complexityLimitPlugin } from "./plugins/limits.js";
+import { roleFieldRulesPlugin } from "./plugins/roles.js";
 import { maskPersonalDataPlugin } from "./plugins/maskPersonalData.js";
 import { trustedDocumentsPlugin } from "./plugins/trustedDocuments.js";
 import { createSubscriptions } from "./subscriptions/index.js";
@@ -46,6 +47,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     plugins: [
       ...(opts.limits.trustedDocuments ? [trustedDocumentsPlugin<GatewayContext>(opts.limits.trustedDocuments)] : []),
       complexityLimitPlugin<GatewayContext>(opts.limits.complexity),
+      roleFieldRulesPlugin<GatewayContext>(),
       maskPersonalDataPlugin<GatewayContext>((ctx) => ctx.identity.scopes.has("personal:read")),
     ],
   });

@@ -1,4 +1,4 @@
-// `npm run token -- --city 610800 --scopes credit:read,graph:read --ttl 1h [--sub name]`:
+// `npm run token -- --city 610800 --scopes credit:read,graph:read --ttl 1h [--sub name] [--role id] [--org name]`:
 // prints a partner token signed with the hub's HS256 secret (HUB_JWT_SECRET, or the
 // local one under HUB_DATA_DIR that `npm start` uses).
 import { parseArgs } from "node:util";
@@ -6,6 +6,7 @@ import { loadConfigOrExit } from "./cli.js";
 import { localJwtSecret } from "../lib/auth/secrets.js";
 import { signPartnerToken } from "../lib/auth/partnerToken.js";
 import { SCOPES, isScope } from "../lib/auth/identity.js";
+import { findRole, knownRoles } from "../lib/auth/roles.js";
 import { findCity } from "../lib/cities.js";
 
 const { values } = parseArgs({
@@ -14,6 +15,8 @@ const { values } = parseArgs({
     scopes: { type: "string", default: "credit:read" },
     ttl: { type: "string", default: "1h" },
     sub: { type: "string" },
+    role: { type: "string" },
+    org: { type: "string" },
   },
 });
 const cfg = loadConfigOrExit();
@@ -29,5 +32,9 @@ if (unknown.length) {
   process.exit(2);
 }
 const secret = cfg.HUB_JWT_SECRET ?? localJwtSecret(cfg.HUB_DATA_DIR);
-const token = await signPartnerToken(secret, { sub: values.sub ?? `partner-${city}`, city, scopes }, values.ttl!);
+if (values.role && !findRole(values.role)) {
+  process.stderr.write(`unknown role '${values.role}' (known: ${knownRoles().map((r) => r.id).join(", ")})\n`);
+  process.exit(2);
+}
+const token = await signPartnerToken(secret, { sub: values.sub ?? `partner-${city}`, city, scopes, role: values.role, org: values.org }, values.ttl!);
 process.stdout.write(`${token}\n`);

@@ -104,6 +104,33 @@ describe("partner access control and query registration", () => {
     }
   });
 
+  it("lets a role narrow a token's scopes and refuse its denied fields before anything runs (F49)", async () => {
+    const hotline = { sub: "hotline-yulin", city: "610800", role: "hotline-12345", scopes: ["credit:read", "personal:read", "graph:read"] };
+    const name = await hub.query<{ enterprise: { name: string } }>(`{ enterprise(uscc: "${usccWithRep}") { name registeredCity { name } } }`, undefined, { as: hotline });
+    expect({ status: name.status, errors: name.errors }).toEqual({ status: 200, errors: undefined });
+    expect(name.data!.enterprise.name).toBeTruthy();
+    const before = hub.store.statements.count;
+    const person = await hub.query(`{ enterprise(uscc: "${usccWithRep}") { name legalRepresentative { name } } }`, undefined, { as: hotline });
+    expect({ status: person.status, code: person.errors?.[0].extensions?.code }).toEqual({ status: 403, code: "FORBIDDEN" });
+    expect(person.errors![0].message).toContain("Enterprise.legalRepresentative");
+    expect(person.errors![0].extensions?.deniedFields).toEqual(["Individual.name", "Enterprise.legalRepresentative"]);
+    expect(person.data ?? null).toBeNull();
+    expect(hub.store.statements.count).toBe(before);
+    // The token said personal:read and graph:read, the role allows neither.
+    const graph = await hub.query(`{ enterprise(uscc: "${usccWithRep}") { relatedPartyRisk { score } } }`, undefined, { as: hotline });
+    expect(graph.errors![0].extensions?.code).toBe("FORBIDDEN");
+    expect(graph.errors![0].message).toContain("graph:read");
+    const direct = await hub.query(lookUp(), undefined, { as: hotline });
+    expect(direct.errors![0].extensions?.code).toBe("FORBIDDEN");
+    expect(direct.errors![0].extensions?.deniedFields).toEqual(["Individual.idNumber", "Individual.name"]);
+  });
+
+  it("refuses a token naming a role the hub does not know", async () => {
+    const r = await hub.query("{ cities { code } }", undefined, { as: { role: "superuser", scopes: ["admin"] } });
+    expect({ status: r.status, code: r.errors?.[0].extensions?.code }).toEqual({ status: 401, code: "UNAUTHENTICATED" });
+    expect(r.errors![0].message).toContain("role 'superuser'");
+  });
+
   it("refuses an operation whose computed cost is over the limit, before execution", async () => {
     const aliases = Array.from({ length: 30 }, (_, i) => `a${i}: enterprises(first: 100) { edges { node { administrativeLicenses { decisionNumber } } } }`).join(" ");
     const r = await hub.query(`{ ${aliases} }`);

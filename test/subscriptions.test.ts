@@ -209,6 +209,16 @@ describe.each(BUSES)("subscriptions through the gateway on the %s bus", (_bus, b
     await hub.untilSubscribers(0);
   });
 
+  it("refuses a subscription selecting a field the caller's role may not see", async () => {
+    const client = wsClient(hub, { role: "hotline-12345", scopes: ["credit:read"] });
+    const sub = collect(client, `subscription { listEntryChanged { entry { subject { ... on Individual { idNumber } } } } }`);
+    await until(() => sub.errors.length > 0);
+    expect(JSON.stringify(sub.errors)).toContain("Individual.idNumber");
+    expect(JSON.stringify(sub.errors)).toContain("FORBIDDEN");
+    sub.dispose();
+    await client.dispose();
+  });
+
   it("masks personal data in event payloads for callers without personal:read", async () => {
     const client = wsClient(hub);
     const sub = collect(client, `subscription { listEntryChanged { entry { subject { ... on Individual { idNumber name } } } } }`);

@@ -16,10 +16,12 @@ export interface TokenClaims {
   city?: string;
   scopes?: string[];
   ttl?: string | number;
+  role?: string;
+  org?: string;
 }
 
 export function tokenFor(claims: TokenClaims = {}): Promise<string> {
-  return signPartnerToken(TEST_JWT_SECRET, { sub: claims.sub ?? "test-partner", city: claims.city ?? "610800", scopes: claims.scopes ?? ["credit:read"] }, claims.ttl ?? "10m");
+  return signPartnerToken(TEST_JWT_SECRET, { sub: claims.sub ?? "test-partner", city: claims.city ?? "610800", scopes: claims.scopes ?? ["credit:read"], role: claims.role, org: claims.org }, claims.ttl ?? "10m");
 }
 
 /** The stores every cross-service test runs against: real PostgreSQL, then the embedded default. */

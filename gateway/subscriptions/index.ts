@@ -21,6 +21,7 @@ import { Fanout } from "./fanout.js";
 import { createPrepare } from "./prepare.js";
 import { serveSse } from "./transport/sse.js";
 import { serveWebSocket } from "./transport/ws.js";
+import { checkRoleFields } from "../plugins/roles.js";
 import type { StartSubscription, SubscriptionContext, TransportDeps } from "./types.js";
 
 export type { SubscriptionContext, Prepared, StartSubscription } from "./types.js";
@@ -109,7 +110,12 @@ export async function createSubscriptions(opts: SubscriptionOptions): Promise<Su
    * (executed once per event, serialized once). One that resumes from a position of its
    * own (`after`, Last-Event-ID) replays alone.
    */
-  const start: StartSubscription = (p, identity, resumeAfter, writer) => {
+  const start: StartSubscription = async (p, identity, resumeAfter, writer) => {
+    try {
+      checkRoleFields(p.schema, p.document, identity);
+    } catch (err) {
+      return { errors: [err as GraphQLError] };
+    }
     const resumes = resumeAfter !== null || mayResume(p.document);
     const key = resumes ? null : `${callerKey(identity)}\u0000${p.operationName ?? ""}\u0000${p.query}\u0000${JSON.stringify(p.variables ?? {})}`;
     return fanout.join(

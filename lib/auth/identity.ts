@@ -1,5 +1,10 @@
 /** What a partner's credentials may allow (分级授权: graded authorisation). */
-export const SCOPES = ["credit:read", "personal:read", "lists:write", "ratings:write", "graph:read", "audit:read", "admin"] as const;
+/**
+ * `personal:read`: personal data on a statutory basis (public bodies); `personal:granted`: only
+ * where the person granted it to the caller's organisation (授权查询, F48); `grants:write`:
+ * record and revoke such grants.
+ */
+export const SCOPES = ["credit:read", "personal:read", "personal:granted", "grants:write", "lists:write", "ratings:write", "graph:read", "audit:read", "admin"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export function isScope(s: string): s is Scope {
@@ -18,6 +23,10 @@ export interface Identity {
   requestId: string;
   /** When the partner's token expires (epoch seconds); long-lived connections close then. */
   expiresAt?: number;
+  /** The caller's role (lib/auth/roles.json), when its token names one. */
+  role?: string;
+  /** The organisation the caller acts for (token `org`; the calling system when absent): grants are given to it. */
+  org?: string;
 }
 
 /** Reads the `scopes` claim: a JSON array or a space/comma separated string; unknown scopes are dropped. */

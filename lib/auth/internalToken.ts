@@ -21,7 +21,7 @@ function keyOf(secret: string): Promise<CryptoKey> {
 }
 
 export async function signIdentity(identity: Identity, secret: string): Promise<string> {
-  return new SignJWT({ city: identity.city, scopes: [...identity.scopes], purpose: identity.purpose, rid: identity.requestId })
+  return new SignJWT({ city: identity.city, scopes: [...identity.scopes], purpose: identity.purpose, rid: identity.requestId, role: identity.role, org: identity.org })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(identity.sub)
     .setAudience(AUDIENCE)
@@ -41,6 +41,8 @@ export async function verifyIdentity(token: string | undefined, secret: string):
       scopes: parseScopes(payload.scopes),
       purpose: typeof payload.purpose === "string" ? payload.purpose : undefined,
       requestId: String(payload.rid ?? ""),
+      role: typeof payload.role === "string" ? payload.role : undefined,
+      org: typeof payload.org === "string" ? payload.org : undefined,
     };
   } catch {
     return null;

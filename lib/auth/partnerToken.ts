@@ -2,6 +2,7 @@ import { SignJWT, jwtVerify, createRemoteJWKSet, errors, type JWTPayload, type J
 import { hubError } from "../errors.js";
 import { findCity } from "../cities.js";
 import { parseScopes, type Scope } from "./identity.js";
+import { findRole, knownRoles, scopesUnder } from "./roles.js";
 
 /** The issuer and audience of the tokens `npm run token` signs (and the defaults the hub expects). */
 export const HUB_TOKEN_NAME = "yellow-river-credit-hub";
@@ -24,6 +25,8 @@ export interface PartnerClaims {
   city: string;
   scopes: Set<Scope>;
   expiresAt: number;
+  role?: string;
+  org?: string;
 }
 
 const unauthenticated = (reason: string) => hubError("UNAUTHENTICATED", `invalid token: ${reason}`, { http: { status: 401 } });
@@ -56,13 +59,22 @@ export function createPartnerTokenVerifier(cfg: PartnerTokenConfig): (token: str
     }
     const city = typeof payload.city === "string" ? payload.city : "";
     if (!findCity(city)) throw unauthenticated(`city '${city}' is not a partner city of the hub`);
-    return { sub: String(payload.sub), city, scopes: parseScopes(payload.scopes), expiresAt: Number(payload.exp) };
+    let scopes = parseScopes(payload.scopes);
+    let role: string | undefined;
+    if (payload.role !== undefined) {
+      const found = typeof payload.role === "string" ? findRole(payload.role) : undefined;
+      if (!found) throw unauthenticated(`role '${String(payload.role)}' is not one the hub knows (known: ${knownRoles().map((r) => r.id).join(", ")})`);
+      role = found.id;
+      scopes = scopesUnder(found, scopes);
+    }
+    const org = typeof payload.org === "string" && payload.org.trim() ? payload.org.trim().slice(0, 100) : undefined;
+    return { sub: String(payload.sub), city, scopes, expiresAt: Number(payload.exp), role, org };
   };
 }
 
 /** Issues an HS256 partner token (the `npm run token` command and the tests), issued by and for the hub. */
-export function signPartnerToken(secret: string, claims: { sub: string; city: string; scopes: string[] }, ttl: string | number = "1h"): Promise<string> {
-  return new SignJWT({ city: claims.city, scopes: claims.scopes })
+export function signPartnerToken(secret: string, claims: { sub: string; city: string; scopes: string[]; role?: string; org?: string }, ttl: string | number = "1h"): Promise<string> {
+  return new SignJWT({ city: claims.city, scopes: claims.scopes, ...(claims.role ? { role: claims.role } : {}), ...(claims.org ? { org: claims.org } : {}) })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(claims.sub)
     .setIssuer(HUB_TOKEN_NAME)
