@@ -48,7 +48,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
       ...(opts.limits.trustedDocuments ? [trustedDocumentsPlugin<GatewayContext>(opts.limits.trustedDocuments)] : []),
       complexityLimitPlugin<GatewayContext>(opts.limits.complexity),
       roleFieldRulesPlugin<GatewayContext>(),
-      maskPersonalDataPlugin<GatewayContext>((ctx) => ctx.identity.scopes.has("personal:read")),
+      // personal:granted callers get raw values only where the individual subgraph found the person's grant; it refuses the rest.
+      maskPersonalDataPlugin<GatewayContext>((ctx) => ctx.identity.scopes.has("personal:read") || ctx.identity.scopes.has("personal:granted")),
     ],
   });
   const authenticate = createAuthenticator(opts.auth);

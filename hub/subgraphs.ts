@@ -2,6 +2,7 @@ import type { HubConfig } from "../lib/config.js";
 import type { BaseContext, SubgraphModule } from "../lib/service/subgraph.js";
 import { enterpriseSubgraph } from "../subgraphs/enterprise/index.js";
 import { individualSubgraph } from "../subgraphs/individual/index.js";
+import { auditSubgraph } from "../subgraphs/audit/index.js";
 import { listsSubgraph } from "../subgraphs/lists/index.js";
 import type { EventBus } from "../events/types.js";
 import type { GraphStore } from "../graph/types.js";
@@ -13,6 +14,8 @@ export interface SubgraphLinks {
   gatewaySecret: string;
   /** URL of the enterprise subgraph, once it runs. */
   enterpriseUrl: () => string | undefined;
+  /** URL of the individual subgraph, once it runs. */
+  individualUrl?: () => string | undefined;
   /** URL of the lists subgraph, once it runs. */
   listsUrl?: () => string | undefined;
   /** URL of the relations subgraph, once it runs. */
@@ -30,6 +33,10 @@ export function subgraphModules(cfg: Cfg, links?: SubgraphLinks): Record<string,
   const modules = {
     enterprise: enterpriseSubgraph({ maxPageSize: cfg.HUB_MAX_PAGE_SIZE }),
     individual: individualSubgraph({ maxPageSize: cfg.HUB_MAX_PAGE_SIZE }),
+    audit: auditSubgraph({
+      maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
+      links: links ? { enterprise: links.enterpriseUrl, individual: links.individualUrl ?? (() => undefined), secret: links.gatewaySecret } : undefined,
+    }),
     lists: listsSubgraph({
       maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
       sweepIntervalSeconds: cfg.HUB_SWEEP_INTERVAL_SECONDS,

@@ -15,12 +15,13 @@ const ADMIN_URL = SERVICES.postgres.url;
 /** The same server with another database. */
 const urlOf = (database: string) => Object.assign(new URL(ADMIN_URL), { pathname: `/${database}` }).toString();
 const TABLES = [
+  "audit.query_registration",
   "enterprise.administrative_license",
   "enterprise.administrative_penalty",
   "enterprise.enterprise",
+  "individual.access_grant",
   "individual.individual",
   "individual.professional_qualification",
-  "individual.query_registration",
   "lists.interview",
   "lists.list_entry",
   "lists.list_entry_history",
@@ -29,7 +30,7 @@ const TABLES = [
   "lists.repair_application",
 ];
 const TABLES_SQL = `SELECT table_schema || '.' || table_name AS name FROM information_schema.tables
-  WHERE table_schema IN ('enterprise', 'individual', 'lists') ORDER BY 1`;
+  WHERE table_schema IN ('audit', 'enterprise', 'individual', 'lists') ORDER BY 1`;
 const RECORDED_SQL = `SELECT migration_name, finished_at IS NOT NULL AS finished FROM _prisma_migrations ORDER BY 1`;
 
 async function committedMigrations(): Promise<string[]> {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { applyGuards } from "./guards.js";
 import type { SqlDriverAdapterFactory, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { openSchemaEngine, type MigrationList, type SchemaContainer } from "./schemaEngine.js";
 
@@ -105,6 +106,10 @@ export async function applyMigrations(
       // Ends the engine's pool, which also releases its session advisory lock.
       await engine.close();
     }
+  }).then(async (r) => {
+    // Under the same lock: two starts never replace one trigger at once.
+    await withMigrationLock(adapterFactory, () => applyGuards(adapterFactory));
+    return r;
   });
 }
 

@@ -46,15 +46,15 @@ describe("partner access control and query registration", () => {
   });
 
   it("shows personal fields unmasked only with personal:read, registering each look-up", async () => {
-    const before = await hub.store.prisma.queryRegistration.count({ where: { subjectIdNumber: person.idNumber } });
+    const before = await hub.store.prisma.queryRegistration.count({ where: { subjectId: person.idNumber } });
     const masked = await hub.query<{ individual: { idNumber: string; name: string } }>(lookUp());
     expect(masked.data!.individual.idNumber).toMatch(MASKED_ID);
     const full = await hub.query<{ individual: { idNumber: string; name: string } }>(lookUp("信贷审批核查"), undefined, { as: { city: "620100", sub: "lanzhou-bank", scopes: ["credit:read", "personal:read"] } });
     expect(full.errors).toBeUndefined();
     expect(full.data!.individual).toMatchObject({ idNumber: person.idNumber, name: person.name });
-    const rows = await hub.store.prisma.queryRegistration.findMany({ where: { subjectIdNumber: person.idNumber }, orderBy: { id: "asc" } });
+    const rows = await hub.store.prisma.queryRegistration.findMany({ where: { subjectId: person.idNumber }, orderBy: { id: "asc" } });
     expect(rows.length - before).toBe(2);
-    expect(rows.at(-1)).toMatchObject({ callerSub: "lanzhou-bank", callerCityCode: "620100", purpose: "信贷审批核查", unmasked: true, fields: ["city", "idNumber", "name"] });
+    expect(rows.at(-1)).toMatchObject({ callerSub: "lanzhou-bank", callerCityCode: "620100", purpose: "信贷审批核查", unmasked: true, fields: ["city", "idNumber", "name"], field: "Query.individual", result: "FOUND" });
     expect(rows.at(-2)).toMatchObject({ callerSub: "test-partner", unmasked: false });
   });
 
@@ -88,11 +88,11 @@ describe("partner access control and query registration", () => {
     expect(withPurpose.errors).toBeUndefined();
     expect(withPurpose.data!.enterprise.legalRepresentative.idNumber).toBe(person.idNumber);
     const last = await hub.store.prisma.queryRegistration.findFirstOrThrow({ where: { callerSub: "yanan-tax" }, orderBy: { id: "desc" } });
-    expect(last).toMatchObject({ subjectIdNumber: person.idNumber, purpose: "税务稽查", unmasked: true });
+    expect(last).toMatchObject({ subjectId: person.idNumber, purpose: "税务稽查", unmasked: true });
   });
 
   it("returns no personal data when the registration cannot be written", async () => {
-    await hub.store.prisma.$executeRawUnsafe(`ALTER TABLE individual.query_registration RENAME TO query_registration_offline`);
+    await hub.store.prisma.$executeRawUnsafe(`ALTER TABLE audit.query_registration RENAME TO query_registration_offline`);
     try {
       const r = await hub.query<{ individual: unknown }>(lookUp(), undefined, { as: { scopes: ["credit:read", "personal:read"] } });
       expect(r.errors?.[0].extensions?.code).toBe("INTERNAL_SERVER_ERROR");
@@ -100,7 +100,7 @@ describe("partner access control and query registration", () => {
       expect(JSON.stringify(r)).not.toContain(person.idNumber);
       expect(JSON.stringify(r)).not.toContain(person.name);
     } finally {
-      await hub.store.prisma.$executeRawUnsafe(`ALTER TABLE individual.query_registration_offline RENAME TO query_registration`);
+      await hub.store.prisma.$executeRawUnsafe(`ALTER TABLE audit.query_registration_offline RENAME TO query_registration`);
     }
   });
 
@@ -129,6 +129,82 @@ describe("partner access control and query registration", () => {
     const r = await hub.query("{ cities { code } }", undefined, { as: { role: "superuser", scopes: ["admin"] } });
     expect({ status: r.status, code: r.errors?.[0].extensions?.code }).toEqual({ status: 401, code: "UNAUTHENTICATED" });
     expect(r.errors![0].message).toContain("role 'superuser'");
+  });
+
+  it("registers every look-up that names a subject, with role, organisation, city, purpose, basis, fields and result (F47)", async () => {
+    const as = { city: "620100", sub: "lanzhou-court", role: "court", org: "兰州市中级人民法院", scopes: ["credit:read", "personal:read", "graph:read"] };
+    const headers = { "x-hub-purpose": encodeURIComponent("执行案件财产调查") };
+    const ask = (q: string) => hub.query(q, undefined, { as, headers });
+    const since = (await hub.store.prisma.queryRegistration.aggregate({ _max: { id: true } }))._max.id ?? 0n;
+    for (const q of [
+      `{ enterprise(uscc: "${usccWithRep}") { name administrativePenalties { decisionNumber } } }`,
+      `{ marketBanStatus(subject: "${person.idNumber}") { banned } }`,
+      `{ listEntries(filter: { subject: "${person.idNumber}" }) { edges { node { id } } } }`,
+      `{ relationPath(from: "${person.idNumber}", to: "${usccWithRep}") { length } }`,
+      `{ individual(idNumber: "${person.idNumber}", purpose: "执行案件财产调查") { name affiliates { totalCount } } }`,
+    ]) expect((await ask(q)).errors).toBeUndefined();
+    const rows = await hub.store.prisma.queryRegistration.findMany({ where: { id: { gt: since }, callerSub: "lanzhou-court" }, orderBy: { id: "asc" } });
+    const seen = rows.map((r) => [r.field, r.subjectKind, r.subjectId, r.result]);
+    expect(seen).toEqual(expect.arrayContaining([
+      ["Query.enterprise", "ENTERPRISE", usccWithRep, "FOUND"],
+      ["Query.marketBanStatus", "INDIVIDUAL", person.idNumber, "FOUND"],
+      ["Query.listEntries", "INDIVIDUAL", person.idNumber, "NOT_FOUND"],
+      ["Query.relationPath", "INDIVIDUAL", person.idNumber, expect.any(String)],
+      ["Query.relationPath", "ENTERPRISE", usccWithRep, expect.any(String)],
+      ["Query.individual", "INDIVIDUAL", person.idNumber, "FOUND"],
+      ["Individual.affiliates", "INDIVIDUAL", person.idNumber, expect.any(String)],
+    ]));
+    for (const r of rows) expect(r).toMatchObject({ callerRole: "court", callerOrg: "兰州市中级人民法院", callerCityCode: "620100", purpose: "执行案件财产调查" });
+    expect(rows.find((r) => r.field === "Query.enterprise")!.fields).toEqual(["administrativePenalties", "name"]);
+    expect(rows.find((r) => r.field === "Query.individual")).toMatchObject({ basis: "personal:read (statutory)", unmasked: true, grantId: null });
+    // Refused look-ups are kept too.
+    const refused = await hub.query(`{ relationPath(from: "${person.idNumber}", to: "${usccWithRep}") { length } }`, undefined, { as: { ...as, scopes: ["credit:read"] }, headers });
+    expect(refused.errors![0].extensions?.code).toBe("FORBIDDEN");
+    const last = await hub.store.prisma.queryRegistration.findFirstOrThrow({ where: { callerSub: "lanzhou-court", field: "Query.relationPath" }, orderBy: { id: "desc" } });
+    expect(last.result).toBe("REFUSED");
+  });
+
+  it("gives no answer from any subgraph when its registration cannot be written", async () => {
+    await hub.store.prisma.$executeRawUnsafe(`ALTER TABLE audit.query_registration RENAME TO query_registration_offline`);
+    try {
+      for (const q of [`{ marketBanStatus(subject: "${person.idNumber}") { banned } }`, `{ enterprise(uscc: "${usccWithRep}") { name } }`]) {
+        const r = await hub.query<Record<string, unknown>>(q, undefined, { as: { scopes: ["credit:read"] } });
+        expect(r.errors?.[0].extensions?.code).toBe("INTERNAL_SERVER_ERROR");
+        expect(Object.values(r.data ?? {}).every((v) => v === null)).toBe(true);
+      }
+    } finally {
+      await hub.store.prisma.$executeRawUnsafe(`ALTER TABLE audit.query_registration_offline RENAME TO query_registration`);
+    }
+  });
+
+  it("shows a person's fields to an institution only under the person's grant, and refuses at once after revocation (F48)", async () => {
+    const bank = { city: "620100", sub: "lanzhou-bank-credit", role: "financial-institution", org: "兰州银行", scopes: ["credit:read", "personal:granted"] };
+    const office = { city: person.cityCode, sub: "credit-office", role: "credit-office", scopes: ["credit:read", "grants:write", "audit:read"] };
+    const look = () => hub.query<{ individual: { idNumber: string; name: string } | null }>(lookUp("贷款审批"), undefined, { as: bank });
+    const before = await look();
+    expect(before.errors![0].extensions).toMatchObject({ code: "FORBIDDEN", reason: "GRANT_REQUIRED", grantee: "兰州银行" });
+    expect(before.errors![0].message).toContain("grantPersonalAccess");
+    expect(JSON.stringify(before)).not.toContain(person.idNumber);
+    const grant = await hub.query<{ grantPersonalAccess: { id: string; inForce: boolean } }>(
+      `mutation($i: AccessGrantInput!) { grantPersonalAccess(input: $i) { id inForce } }`,
+      { i: { subject: person.idNumber, organisation: "兰州银行", purpose: "贷款审批", validFrom: "2026-01-01", validTo: "2099-12-31", evidence: "授权书-2026-0042" } }, { as: office });
+    expect(grant.errors).toBeUndefined();
+    expect(grant.data!.grantPersonalAccess.inForce).toBe(true);
+    const granted = await look();
+    expect(granted.errors).toBeUndefined();
+    expect(granted.data!.individual).toMatchObject({ idNumber: person.idNumber, name: person.name });
+    const reg = await hub.store.prisma.queryRegistration.findFirstOrThrow({ where: { callerSub: "lanzhou-bank-credit", result: "FOUND" }, orderBy: { id: "desc" } });
+    expect(reg).toMatchObject({ grantId: BigInt(grant.data!.grantPersonalAccess.id), basis: null, unmasked: true, callerOrg: "兰州银行" });
+    // Another purpose is not covered by the grant.
+    const other = await hub.query(lookUp("营销推广"), undefined, { as: bank });
+    expect(other.errors![0].extensions?.reason).toBe("GRANT_REQUIRED");
+    const revoked = await hub.query(`mutation { revokePersonalAccess(id: "${grant.data!.grantPersonalAccess.id}", reason: "本人撤回授权") { inForce revokedAt } }`, undefined, { as: office });
+    expect(revoked.errors).toBeUndefined();
+    const after = await look();
+    expect(after.errors![0].extensions?.reason).toBe("GRANT_REQUIRED");
+    expect(JSON.stringify(after)).not.toContain(person.idNumber);
+    const refusedReg = await hub.store.prisma.queryRegistration.findFirstOrThrow({ where: { callerSub: "lanzhou-bank-credit" }, orderBy: { id: "desc" } });
+    expect(refusedReg.result).toBe("REFUSED");
   });
 
   it("refuses an operation whose computed cost is over the limit, before execution", async () => {

@@ -77,7 +77,7 @@ async function send(init: { method?: string; contentType?: string; body?: string
 const codeOf = (r: GraphQLResponse<unknown>) => r.errors?.[0]?.extensions?.code;
 
 /** Tables the hub writes that hostile requests may legitimately add to: look-ups are registered (checked per case). */
-const APPEND_ONLY_LOGS = new Set(["individual.query_registration"]);
+const APPEND_ONLY_LOGS = new Set(["audit.query_registration"]);
 
 /**
  * The contents of every table the hub writes, one checksum per table (the rows as text, in
@@ -285,7 +285,7 @@ describe.each(STORES)("hostile requests on the %s store", (kind) => {
         // A purpose that was accepted is registered verbatim: the text went in as a parameter, not as SQL.
         async after(s, r) {
           if (r.errors) return;
-          const last = await hub.store.prisma.queryRegistration.findFirstOrThrow({ where: { subjectIdNumber: UNKNOWN_ID }, orderBy: { id: "desc" } });
+          const last = await hub.store.prisma.queryRegistration.findFirstOrThrow({ where: { subjectId: UNKNOWN_ID }, orderBy: { id: "desc" } });
           expect(last.purpose).toBe(s.trim());
         },
       },
@@ -304,7 +304,7 @@ describe.each(STORES)("hostile requests on the %s store", (kind) => {
         },
         async after(s, r) {
           if (r.errors) return;
-          const last = await hub.store.prisma.queryRegistration.findFirstOrThrow({ where: { subjectIdNumber: person.idNumber, unmasked: true }, orderBy: { id: "desc" } });
+          const last = await hub.store.prisma.queryRegistration.findFirstOrThrow({ where: { subjectId: person.idNumber, unmasked: true }, orderBy: { id: "desc" } });
           expect(last.purpose).toBe(s.trim());
         },
       },

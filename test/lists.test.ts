@@ -47,7 +47,8 @@ describe("lists through the gateway", () => {
   it.each([
     ["without a basis reference", { basis: { type: "ARBITRATION", referenceNumber: " ", decidedOn: "2026-05-01" } }, "BAD_USER_INPUT", "reference number"],
     ["without a severity", { severity: null }, "BAD_USER_INPUT", "severity"],
-    ["with an invalid subject", { subject: "91110000600037341N" }, "BAD_USER_INPUT", "ID number"],
+    ["with an invalid subject", { subject: "91110000600037341N" }, "BAD_USER_INPUT", "check character expected 'L'"],
+    ["with a subject that is neither a USCC nor an ID number", { subject: "110101199003071230" }, "BAD_USER_INPUT", "ID number"],
   ])("refuses recognition %s", async (_l, patch, code, text) => {
     const r = await hub.query(RECOGNIZE, { input: { subject: firms[2].uscc, listType: "SERIOUS_DISHONESTY", field: "税务", authority: "榆林市税务局", basis: basis(), severity: "SERIOUS", ...patch } }, { as: YULIN });
     expect(r.errors![0].extensions?.code).toBe(code);
@@ -238,7 +239,10 @@ describe("lists through the gateway", () => {
     await move(e.id, "PUBLISHED");
     const ok = await hub.query<{ verifyHistory: { valid: boolean; records: number } }>(`{ verifyHistory(id: "${e.id}") { valid records } }`);
     expect(ok.data!.verifyHistory).toEqual({ valid: true, records: 2 });
+    // As someone with full SQL rights would: past the append-only guard, then the edit.
+    await hub.store.prisma.$executeRawUnsafe("ALTER TABLE lists.list_entry_history DISABLE TRIGGER append_only");
     await hub.store.prisma.$executeRawUnsafe(`UPDATE lists.list_entry_history SET reason = 'nothing happened' WHERE entry_id = ${Number(e.id)} AND seq = 1`);
+    await hub.store.prisma.$executeRawUnsafe("ALTER TABLE lists.list_entry_history ENABLE TRIGGER append_only");
     const bad = await hub.query<{ verifyHistory: { valid: boolean; brokenAtSeq: number; problem: string } }>(`{ verifyHistory(id: "${e.id}") { valid brokenAtSeq problem } }`);
     expect(bad.data!.verifyHistory).toMatchObject({ valid: false, brokenAtSeq: 1 });
     expect(bad.data!.verifyHistory.problem).toContain("hash");

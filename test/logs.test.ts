@@ -85,12 +85,12 @@ describe("the hub's logs", () => {
     expect((await postGraphQL(hub.subgraphs.individual.url, lookUp, { id: people[1].idNumber, p: "x" }, { "x-hub-identity": forged })).status).toBe(401);
 
     // A guaranteed internal error on a look-up: the registration cannot be written, so the resolver fails and is logged.
-    await hub.store.prisma.$executeRawUnsafe("ALTER TABLE individual.query_registration RENAME TO query_registration_offline");
+    await hub.store.prisma.$executeRawUnsafe("ALTER TABLE audit.query_registration RENAME TO query_registration_offline");
     try {
       const r = await ask(lookUp, { id: people[2].idNumber, p: "贷款审批" }, unmasking);
       expect(r.errors?.[0].extensions?.code).toBe("INTERNAL_SERVER_ERROR");
     } finally {
-      await hub.store.prisma.$executeRawUnsafe("ALTER TABLE individual.query_registration_offline RENAME TO query_registration");
+      await hub.store.prisma.$executeRawUnsafe("ALTER TABLE audit.query_registration_offline RENAME TO query_registration");
     }
   }, 120_000);
 

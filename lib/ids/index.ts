@@ -19,3 +19,24 @@ export function requireIdNumber(raw: string, field = "idNumber"): string {
   if (!r.ok) throw badInput(field, r.rule, `invalid ID number (GB 11643-1999): ${r.message}`);
   return r.value;
 }
+
+/**
+ * Whom an 18-character identifier names. A few all-digit USCCs also pass the ID number checks
+ * and a few ID numbers the USCC checks; the ID number's real birth date makes it the stronger
+ * test, so it is tried first.
+ */
+export function subjectKindOf(raw: string): "INDIVIDUAL" | "ENTERPRISE" | null {
+  if (checkIdNumber(raw).ok) return "INDIVIDUAL";
+  return checkUscc(raw).ok ? "ENTERPRISE" : null;
+}
+
+/** Edge check for an argument naming a subject: a USCC or an ID number, normalised. */
+export function requireSubjectId(raw: string, field = "subject"): { id: string; kind: "INDIVIDUAL" | "ENTERPRISE" } {
+  const id = raw.trim().toUpperCase();
+  const kind = subjectKindOf(id);
+  if (kind === "INDIVIDUAL") return { id: requireIdNumber(id, field), kind };
+  if (kind === "ENTERPRISE") return { id: requireUscc(id, field), kind };
+  if (/^\d{17}[\dX]$/.test(id)) requireIdNumber(id, field);
+  requireUscc(id, field);
+  throw badInput(field, "format", "must be a USCC or a resident ID number");
+}

@@ -1,5 +1,5 @@
 import DataLoader from "dataloader";
-import type { BaseContext } from "./subgraph.js";
+import type { BaseContext } from "./context.js";
 
 /** A request-scoped loader of one row per key: one SQL statement per batch. */
 export function rowLoader<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: (row: V) => K): DataLoader<K, V | null> {

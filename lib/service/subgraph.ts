@@ -1,5 +1,7 @@
 import { Kind, type DocumentNode, type GraphQLScalarType } from "graphql";
 import { COMMON_RESOLVERS, loadSubgraphSchema } from "./schema.js";
+import { createRegistrar } from "./registration.js";
+import { registerLookups } from "./lookups.js";
 import { startOutboxRelay, type OutboxRelay } from "../../events/relay.js";
 import type { EventBus } from "../../events/types.js";
 import type { SubgraphEvents } from "../../events/streams.js";
@@ -15,15 +17,10 @@ import { formatErrorFor, hubError } from "../errors.js";
 import { createLogger, type Logger } from "../logger.js";
 import { enforceRequiresScopes } from "./scopes.js";
 import { IDENTITY_HEADER, verifyIdentity } from "../auth/internalToken.js";
-import type { Identity } from "../auth/identity.js";
 import type { Store } from "../../prisma/store.js";
 
-export interface BaseContext {
-  store: Store;
-  /** The partner the gateway vouches for; null only on `_service` requests. */
-  identity: Identity | null;
-  logger: Logger;
-}
+export type { BaseContext } from "./context.js";
+import type { BaseContext } from "./context.js";
 
 /**
  * Resolvers by type, then field. Looser than the library's GraphQLResolverMap,
@@ -101,7 +98,7 @@ export interface RunningSubgraph extends RunningService {
 
 export async function startSubgraph<T extends BaseContext>(mod: SubgraphModule<T>, opts: StartSubgraphOptions): Promise<RunningSubgraph> {
   const logger = opts.logger ?? createLogger(`subgraph:${mod.name}`);
-  const schema = enforceRequiresScopes(buildSubgraphSchema([{ typeDefs: mod.typeDefs, resolvers: { ...COMMON_RESOLVERS, ...mod.resolvers } as GraphQLResolverMap<unknown> }]));
+  const schema = registerLookups(enforceRequiresScopes(buildSubgraphSchema([{ typeDefs: mod.typeDefs, resolvers: { ...COMMON_RESOLVERS, ...mod.resolvers } as GraphQLResolverMap<unknown> }])));
   const apollo = new ApolloServer<T>({
     schema,
     includeStacktraceInErrorResponses: false,
@@ -124,7 +121,7 @@ export async function startSubgraph<T extends BaseContext>(mod: SubgraphModule<T
       const identity = await verifyIdentity(typeof token === "string" ? token : undefined, opts.gatewaySecret);
       const scope = sqlScope.getStore();
       if (scope && identity && isServiceIdentity(identity)) scope.background = true;
-      return mod.createContext({ store: opts.store, logger, identity });
+      return mod.createContext({ store: opts.store, logger, identity, registrar: createRegistrar(opts.store.prisma, identity) });
     },
     routes: [metricsRoute(() => [
       { name: "hub_sql_statements_total", help: "SQL statements sent to the store for partner requests.", type: "counter", value: opts.store.statements.count, labels: { store: opts.store.kind } },

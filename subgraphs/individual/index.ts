@@ -4,6 +4,6 @@ import { createResolvers } from "./resolvers.js";
 import { individualEvents } from "./events.js";
 
 /** Individual credit records (自然人), keyed by ID number. Sensitive personal data. */
-export function individualSubgraph(opts: { maxPageSize: number }): SubgraphModule<IndividualContext> {
-  return defineSubgraph(import.meta.url, { name: "individual", resolvers: createResolvers(opts.maxPageSize), createContext: createIndividualContext, events: individualEvents });
+export function individualSubgraph(_opts: { maxPageSize: number }): SubgraphModule<IndividualContext> {
+  return defineSubgraph(import.meta.url, { name: "individual", resolvers: createResolvers(), createContext: createIndividualContext, events: individualEvents });
 }

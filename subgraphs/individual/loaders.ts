@@ -1,7 +1,6 @@
-import { rowLoader, groupLoader } from "../../lib/service/loaders.js";
+import { rowLoader, groupLoader, withLoaders, type LoaderContext } from "../../lib/service/loaders.js";
 import type { BaseContext } from "../../lib/service/subgraph.js";
 import { individualsById, qualificationsOf } from "./data.js";
-import { createRegistrar } from "./domain/registration.js";
 
 /** One loader per entity per request (never global: no cross-request cache). */
 export function createIndividualLoaders(prisma: BaseContext["store"]["prisma"]) {
@@ -11,12 +10,7 @@ export function createIndividualLoaders(prisma: BaseContext["store"]["prisma"]) 
   };
 }
 
-/** A request of the individual subgraph (自然人, sensitive): the caller, its loaders, and its query registrations (查询登记). */
-export interface IndividualContext extends BaseContext {
-  loaders: ReturnType<typeof createIndividualLoaders>;
-  registrar: ReturnType<typeof createRegistrar>;
-}
+/** A request of the individual subgraph (自然人, sensitive): the caller and its loaders (its registrations come with the base). */
+export type IndividualContext = LoaderContext<ReturnType<typeof createIndividualLoaders>>;
 
-export function createIndividualContext(base: BaseContext): IndividualContext {
-  return { ...base, loaders: createIndividualLoaders(base.store.prisma), registrar: createRegistrar(base.store.prisma, base.identity) };
-}
+export const createIndividualContext = withLoaders(createIndividualLoaders);

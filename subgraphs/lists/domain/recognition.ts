@@ -1,6 +1,6 @@
 import type { PrismaClient } from "../../../prisma/store.js";
 import type { ListType, Severity, BasisType, ListEntry } from "../../../prisma/generated/client.js";
-import { checkUscc, requireIdNumber } from "../../../lib/ids/index.js";
+import { requireIdNumber, requireSubjectId } from "../../../lib/ids/index.js";
 import { badInput } from "../../../lib/errors.js";
 import { periodsFor, type ListRules } from "../rules/index.js";
 import { LIST_TYPES } from "./listTypes.js";
@@ -30,10 +30,8 @@ const day = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
 
 /** Subject identifiers are checked at the edge: a USCC or a resident ID number. */
 export function subjectOf(raw: string, field = "subject"): { kind: "ENTERPRISE" | "INDIVIDUAL"; id: string } {
-  const uscc = checkUscc(raw);
-  if (uscc.ok) return { kind: "ENTERPRISE", id: uscc.value };
   if (raw.trim().length !== 18) throw badInput(field, "length", `must be an 18-character USCC or ID number, got ${raw.trim().length} characters`);
-  return { kind: "INDIVIDUAL", id: requireIdNumber(raw, field) };
+  return requireSubjectId(raw, field);
 }
 
 /** The columns of a new entry that follow from the input and the versioned rules. */
