@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { HubConfig } from "../lib/config.js";
+import { localLedgerKey } from "../lib/auth/secrets.js";
 import type { Logger } from "../lib/logger.js";
 import type { StoreLocation } from "../prisma/store.js";
 import type { GraphConfig } from "../graph/index.js";
@@ -21,6 +22,8 @@ export interface HubOptions {
   graph?: GraphConfig;
   graphSyncSeconds?: number;
   gatewaySecret?: string;
+  /** Sealing of the tamper-evident tables (lib/service/ledger.ts); a fresh key in a temporary place when absent (tests). */
+  ledger?: { key: string; anchorFile: string; sealSeconds: number };
   auth: AuthConfig;
   limits: GatewayLimits;
   /** Event bus settings (NATS, Redis, or in-process) and the per-subscriber queue bound. */
@@ -35,6 +38,7 @@ export function hubOptionsFromConfig(cfg: HubConfig, store: StoreLocation): HubO
     graph: { neo4jUri: cfg.NEO4J_URI, neo4jUser: cfg.NEO4J_USER, neo4jPassword: cfg.NEO4J_PASSWORD, dataDir: join(cfg.HUB_DATA_DIR, "graph") },
     graphSyncSeconds: cfg.HUB_GRAPH_SYNC_SECONDS,
     gatewaySecret: cfg.HUB_GATEWAY_SECRET,
+    ledger: { key: cfg.HUB_LEDGER_KEY ?? localLedgerKey(cfg.HUB_DATA_DIR), anchorFile: cfg.HUB_ANCHOR_FILE ?? join(cfg.HUB_DATA_DIR, "anchors", "seals.log"), sealSeconds: cfg.HUB_SEAL_SECONDS },
     auth: authConfigFromConfig(cfg), limits: gatewayLimitsFromConfig(cfg), introspection: cfg.HUB_INTROSPECTION,
     events: { redisUrl: cfg.REDIS_URL, natsUrl: cfg.NATS_URL, maxQueue: cfg.HUB_SUBSCRIBER_QUEUE },
   };

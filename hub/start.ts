@@ -11,6 +11,7 @@ import { startGateway } from "../gateway/index.js";
 import { createEventBus } from "../events/index.js";
 import type { EventBus } from "../events/types.js";
 import { subgraphModules } from "./subgraphs.js";
+import { historyKeyFrom } from "../subgraphs/lists/domain/history.js";
 import type { HubOptions } from "./options.js";
 
 export type { HubOptions } from "./options.js";
@@ -23,6 +24,8 @@ export interface RunningHub {
   graph: GraphStore;
   gateway: RunningService;
   subgraphs: Record<string, RunningSubgraph>;
+  /** Seals every settled row of the tamper-evident tables now (it also happens every few seconds). */
+  sealNow(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -38,17 +41,19 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const events = opts.events ?? { maxQueue: 1000 };
   const bus = await createEventBus({ redisUrl: events.redisUrl, natsUrl: events.natsUrl, streamName: events.streamName, subjectPrefix: events.subjectPrefix });
   const started: RunningSubgraph[] = [];
+  // Without a configured one (tests, embedded trials), a key of this process: its history verifies while it runs.
+  const ledgerKey = opts.ledger?.key ?? randomBytes(32).toString("base64url");
   try {
-    await seedDemoIfEmpty(store, graphStore, { perCity: opts.seedPerCity, seed: opts.seed }, logger);
+    await seedDemoIfEmpty(store, graphStore, { perCity: opts.seedPerCity, seed: opts.seed, historyKey: historyKeyFrom(ledgerKey) }, logger);
     // Shared with subgraphs run elsewhere (and benchmarks) when configured; private to this process otherwise.
     const gatewaySecret = opts.gatewaySecret ?? randomBytes(32).toString("base64url");
     const subgraphs: Record<string, RunningSubgraph> = {};
     const modules = subgraphModules(
       { HUB_MAX_PAGE_SIZE: opts.maxPageSize, HUB_SWEEP_INTERVAL_SECONDS: opts.sweepIntervalSeconds ?? 3600, HUB_GRAPH_SYNC_SECONDS: opts.graphSyncSeconds ?? 60 },
-      { gatewaySecret, enterpriseUrl: () => subgraphs.enterprise?.url, individualUrl: () => subgraphs.individual?.url, listsUrl: () => subgraphs.lists?.url, relationsUrl: () => subgraphs.relations?.url, bus, graph: graphStore },
+      { gatewaySecret, ledgerKey, enterpriseUrl: () => subgraphs.enterprise?.url, individualUrl: () => subgraphs.individual?.url, listsUrl: () => subgraphs.lists?.url, relationsUrl: () => subgraphs.relations?.url, bus, graph: graphStore },
     );
     for (const [name, mod] of Object.entries(modules)) {
-      subgraphs[name] = await startSubgraph(mod, { store, port: 0, host: "127.0.0.1", gatewaySecret, bus, logger: logger.child({ subgraph: name }) });
+      subgraphs[name] = await startSubgraph(mod, { store, port: 0, host: "127.0.0.1", gatewaySecret, bus, ledger: opts.ledger, logger: logger.child({ subgraph: name }) });
       started.push(subgraphs[name]);
     }
     // Consumers find where they read from before any relay publishes: the demo's events (written
@@ -68,6 +73,11 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       graph: graphStore,
       gateway,
       subgraphs,
+      async sealNow() {
+        let sealed = 0;
+        for (const s of Object.values(subgraphs)) sealed += await s.sealNow();
+        return sealed;
+      },
       async close() {
         // Background work first: it calls other subgraphs, which must still answer meanwhile.
         await Promise.all(Object.values(subgraphs).map((s) => s.stopBackground()));

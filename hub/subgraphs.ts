@@ -12,6 +12,8 @@ import { monitoringSubgraph } from "../subgraphs/monitoring/index.js";
 /** How subgraphs reach each other's public contracts (never each other's tables). */
 export interface SubgraphLinks {
   gatewaySecret: string;
+  /** The hub's ledger key: signs the lists' history (seals are the runtime's, lib/service/ledger.ts). */
+  ledgerKey: string;
   /** URL of the enterprise subgraph, once it runs. */
   enterpriseUrl: () => string | undefined;
   /** URL of the individual subgraph, once it runs. */
@@ -41,6 +43,7 @@ export function subgraphModules(cfg: Cfg, links?: SubgraphLinks): Record<string,
       maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
       sweepIntervalSeconds: cfg.HUB_SWEEP_INTERVAL_SECONDS,
       enterprise: links ? { url: links.enterpriseUrl, secret: links.gatewaySecret } : undefined,
+      ledgerKey: links?.ledgerKey ?? "",
     }),
     monitoring: monitoringSubgraph({
       maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
@@ -48,7 +51,7 @@ export function subgraphModules(cfg: Cfg, links?: SubgraphLinks): Record<string,
       contracts: links?.listsUrl ? { enterprise: links.enterpriseUrl, lists: links.listsUrl, relations: links.relationsUrl ?? (() => undefined), secret: links.gatewaySecret } : undefined,
     }),
     ...(links?.graph ? { relations: relationsSubgraph({
-      store: links.graph, syncIntervalSeconds: cfg.HUB_GRAPH_SYNC_SECONDS,
+      store: links.graph, syncIntervalSeconds: cfg.HUB_GRAPH_SYNC_SECONDS, cursorKey: links.gatewaySecret,
       listFlags: links.bus && links.listsUrl ? { bus: links.bus, listsUrl: links.listsUrl, secret: links.gatewaySecret } : undefined,
     }) } : {}),
   };

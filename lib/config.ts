@@ -76,6 +76,12 @@ const schema = z
   NEO4J_PASSWORD: z.string().optional(),
   /** How often the graph takes the relational records' changes (a full sync runs at start). */
   HUB_GRAPH_SYNC_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Key of the seals over tamper-evident tables (list history, query registrations); kept under HUB_DATA_DIR when unset outside production. */
+  HUB_LEDGER_KEY: z.string().min(32, "use at least 32 characters").optional(),
+  /** Where seals are anchored outside the database (append-only); default HUB_DATA_DIR/anchors/seals.log. */
+  HUB_ANCHOR_FILE: z.string().optional(),
+  /** How often new rows of tamper-evident tables are sealed. */
+  HUB_SEAL_SECONDS: z.coerce.number().min(0.1).default(5),
   /** Allow-list mode: a persisted-query manifest; only its operations run. */
   HUB_TRUSTED_DOCUMENTS: z.string().optional(),
 })
@@ -94,6 +100,10 @@ const schema = z
   .refine((c) => !(c.NODE_ENV === "production" && c.HUB_JWKS_URL && !c.HUB_TOKEN_ISSUER), {
     message: "production with HUB_JWKS_URL needs HUB_TOKEN_ISSUER: the identity provider's issuer its tokens carry",
     path: ["HUB_TOKEN_ISSUER"],
+  })
+  .refine((c) => !(c.NODE_ENV === "production" && !c.HUB_LEDGER_KEY), {
+    message: "production needs HUB_LEDGER_KEY: the key that seals the tamper-evident tables, never stored in the database",
+    path: ["HUB_LEDGER_KEY"],
   })
   .refine((c) => !(c.NODE_ENV === "production" && c.HUB_DEMO === "true"), {
     message: "HUB_DEMO=true is refused when NODE_ENV=production: demo data never goes into a production database",

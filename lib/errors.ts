@@ -13,6 +13,7 @@ export type ErrorCode =
   | "INVALID_TRANSITION"
   | "REPAIR_BARRED"
   | "GRAPH_UNAVAILABLE"
+  | "LEDGER_UNAVAILABLE"
   | "INTERNAL_SERVER_ERROR";
 
 export function hubError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {

@@ -16,6 +16,7 @@ const ADMIN_URL = SERVICES.postgres.url;
 const urlOf = (database: string) => Object.assign(new URL(ADMIN_URL), { pathname: `/${database}` }).toString();
 const TABLES = [
   "audit.query_registration",
+  "audit.seal",
   "enterprise.administrative_license",
   "enterprise.administrative_penalty",
   "enterprise.enterprise",

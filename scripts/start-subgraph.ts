@@ -5,12 +5,14 @@ import { createLogger } from "../lib/logger.js";
 import { openStore, storeLocationFromConfig } from "../prisma/store.js";
 import { startSubgraph } from "../lib/service/subgraph.js";
 import { subgraphModules } from "../hub/subgraphs.js";
+import { hubOptionsFromConfig } from "../hub/options.js";
 import { onShutdown } from "./shutdown.js";
 
 const cfg = loadConfigOrExit();
 // Without the shared secret no gateway can vouch for callers: every request but `_service` is refused.
 const secret = cfg.HUB_GATEWAY_SECRET ?? randomBytes(32).toString("base64url");
-const modules = subgraphModules(cfg, { gatewaySecret: secret, enterpriseUrl: () => cfg.HUB_ENTERPRISE_URL });
+const ledger = hubOptionsFromConfig(cfg, storeLocationFromConfig(cfg)).ledger!;
+const modules = subgraphModules(cfg, { gatewaySecret: secret, ledgerKey: ledger.key, enterpriseUrl: () => cfg.HUB_ENTERPRISE_URL });
 const name = process.argv[2];
 const mod = name ? modules[name] : undefined;
 if (!mod) {
@@ -21,7 +23,7 @@ const logger = createLogger(`subgraph:${name}`, cfg.LOG_LEVEL);
 if (!cfg.HUB_GATEWAY_SECRET) logger.warn("HUB_GATEWAY_SECRET not set: no gateway can reach this subgraph");
 const { store, running } = await startOrExit(`the ${name} subgraph`, logger, async () => {
   const store = await openStore(storeLocationFromConfig(cfg));
-  const running = await startSubgraph(mod, { store, port: cfg.SUBGRAPH_PORT, host: cfg.HOST, gatewaySecret: secret, logger });
+  const running = await startSubgraph(mod, { store, port: cfg.SUBGRAPH_PORT, host: cfg.HOST, gatewaySecret: secret, ledger, logger });
   await running.startBackground();
   running.startRelay();
   return { store, running };

@@ -2,6 +2,7 @@
 import { describe, it, expect, beforeAll, afterAll, afterEach } from "@jest/globals";
 import { recognize } from "../subgraphs/lists/domain/recognition.js";
 import { loadRules } from "../subgraphs/lists/rules/index.js";
+import { historyKeyFrom } from "../subgraphs/lists/domain/history.js";
 import { SignJWT } from "jose";
 import * as fc from "fast-check";
 import { startTestHub, postGraphQL, tokenFor, STORES, TEST_JWT_SECRET, type GraphQLResponse, type TestHub } from "./support.js";
@@ -76,8 +77,8 @@ async function send(init: { method?: string; contentType?: string; body?: string
 
 const codeOf = (r: GraphQLResponse<unknown>) => r.errors?.[0]?.extensions?.code;
 
-/** Tables the hub writes that hostile requests may legitimately add to: look-ups are registered (checked per case). */
-const APPEND_ONLY_LOGS = new Set(["audit.query_registration"]);
+/** Tables hostile requests may legitimately add to: look-ups are registered (checked per case) and sealed. */
+const APPEND_ONLY_LOGS = new Set(["audit.query_registration", "audit.seal"]);
 
 /**
  * The contents of every table the hub writes, one checksum per table (the rows as text, in
@@ -134,7 +135,7 @@ describe.each(STORES)("hostile requests on the %s store", (kind) => {
     person = await hub.store.prisma.individual.findUniqueOrThrow({ where: { idNumber: e.legalRepresentativeId! } });
     expect(await hub.store.prisma.individual.findUnique({ where: { idNumber: UNKNOWN_ID } })).toBeNull();
     // One entry of 榆林's, for the cross-city write case, made before the baseline is taken.
-    yulinEntry = (await recognize(hub.store.prisma, loadRules(), { sub: "yulin", city: "610800" }, {
+    yulinEntry = (await recognize(hub.store.prisma, loadRules(), { sub: "yulin", city: "610800", historyKey: historyKeyFrom(hub.ledgerKey) }, {
       subject: usccWithRep, listType: "SERIOUS_DISHONESTY", field: "税务", authority: "榆林市税务局", severity: "SERIOUS",
       basis: { type: "ADMINISTRATIVE_PENALTY", referenceNumber: "HOSTILE-1", decidedOn: "2026-06-01" }, responsiblePersons: [],
     })).id;

@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from "@jest/globals";
 import { startTestHub, type TestHub, type TokenClaims } from "./support.js";
 import { expireDue, transition } from "../subgraphs/lists/domain/transitions.js";
+import { historyKeyFrom } from "../subgraphs/lists/domain/history.js";
 import { usccCheckChar } from "../lib/ids/index.js";
 import { requireServices } from "./services.js";
 
@@ -149,7 +150,7 @@ describe("lists through the gateway", () => {
         }) as typeof prisma));
       },
     });
-    const actor = { sub: "yulin-credit", city: "610800" };
+    const actor = { sub: "yulin-credit", city: "610800", historyKey: historyKeyFrom(hub.ledgerKey) };
     const results = await Promise.allSettled([1, 2].map((n) => transition(pausing, actor, Number(e.id), "RECTIFYING", `concurrent ${n}`)));
     expect(arrived).toBe(2);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
@@ -251,9 +252,9 @@ describe("lists through the gateway", () => {
   it("expires entries whose publicity has ended, once", async () => {
     const e = await recognize(firms[16].uscc, { basis: basis("2021-03-01"), severity: "SERIOUS" });
     expect(e.publicityUntil).toBe("2024-03-01");
-    expect(await expireDue(hub.store.prisma)).toBeGreaterThanOrEqual(1);
+    expect(await expireDue(hub.store.prisma, historyKeyFrom(hub.ledgerKey))).toBeGreaterThanOrEqual(1);
     expect((await hub.store.prisma.listEntry.findUniqueOrThrow({ where: { id: Number(e.id) } })).state).toBe("EXPIRED");
-    expect(await expireDue(hub.store.prisma)).toBe(0);
+    expect(await expireDue(hub.store.prisma, historyKeyFrom(hub.ledgerKey))).toBe(0);
   });
 
   it("records interviews from the recognising city only", async () => {

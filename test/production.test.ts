@@ -64,7 +64,7 @@ describe("demo data", () => {
     const cfg = loadConfig(env);
     return hubOptionsFromConfig(cfg, storeLocationFromConfig(cfg)).seedPerCity;
   };
-  const production = { NODE_ENV: "production", HUB_JWT_SECRET: "a".repeat(40) };
+  const production = { NODE_ENV: "production", HUB_JWT_SECRET: "a".repeat(40), HUB_LEDGER_KEY: "k".repeat(40) };
 
   it("comes only with the embedded default or when asked for, never in production", () => {
     expect(seedFor({})).toBe(2000);
@@ -126,7 +126,7 @@ describe("starting in production", () => {
   it("writes no demo data into a production database", async () => {
     const db = await freshDatabase();
     try {
-      const hub = await startHub({ NODE_ENV: "production", DATABASE_URL: db.url, HUB_JWT_SECRET: "b".repeat(40), HUB_DATA_DIR: dataDir(), PORT: "0" }, /hub ready/);
+      const hub = await startHub({ NODE_ENV: "production", DATABASE_URL: db.url, HUB_JWT_SECRET: "b".repeat(40), HUB_LEDGER_KEY: "l".repeat(40), HUB_DATA_DIR: dataDir(), PORT: "0" }, /hub ready/);
       expect(hub.code).toBeNull();
       const client = new pg.Client({ connectionString: db.url });
       await client.connect();

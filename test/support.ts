@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import { startHub, type RunningHub, type HubOptions } from "../hub/start.js";
 import { gatewayLimitsFromConfig } from "../gateway/index.js";
@@ -57,6 +60,8 @@ export interface QueryOptions {
 }
 
 export interface TestHub extends RunningHub {
+  /** The ledger key this hub signs and seals with (history.ts historyKeyFrom derives the lists' history key from it). */
+  ledgerKey: string;
   query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, opts?: QueryOptions): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
   /** Waits until background work (relays, graph sync, rule engine) stops sending SQL, so request counts are the request's. */
@@ -81,7 +86,10 @@ export async function postGraphQL<T>(url: string, query: string, variables?: Rec
 export async function startTestHub(kind: StoreKind, perCity: number, seed = 7, limitEnv: Record<string, string> = {}, extra: Partial<HubOptions> = {}): Promise<TestHub> {
   const db = kind === "postgres" ? await freshDatabase() : undefined;
   const store: StoreLocation = db ? { kind: "postgres", url: db.url, poolSize: 4 } : { kind: "embedded" };
+  const anchors = mkdtempSync(join(tmpdir(), "hub-anchors-"));
+  const ledgerKey = `ledger-key-of-this-test-hub-${randomBytes(8).toString("hex")}`;
   const hub = await startHub({
+    ledger: { key: ledgerKey, anchorFile: join(anchors, "seals.log"), sealSeconds: 5 },
     store, port: 0, host: "127.0.0.1", seedPerCity: perCity, seed, maxPageSize: 100, logger: createLogger("test", process.env.TEST_LOG_LEVEL ?? "silent"),
     auth: { mode: "on", tokens: { secret: TEST_JWT_SECRET } },
     limits: gatewayLimitsFromConfig(loadConfig({ ...limitEnv })),
@@ -89,6 +97,7 @@ export async function startTestHub(kind: StoreKind, perCity: number, seed = 7, l
   });
   return {
     ...hub,
+    ledgerKey,
     async query(q, v, opts = {}) {
       const headers: Record<string, string> = { ...opts.headers };
       if (opts.as !== null) headers.authorization = `Bearer ${await tokenFor(opts.as)}`;
@@ -97,6 +106,7 @@ export async function startTestHub(kind: StoreKind, perCity: number, seed = 7, l
     async stop() {
       await hub.close();
       await db?.drop();
+      rmSync(anchors, { recursive: true, force: true });
     },
     async untilSubscribers(n) {
       const metrics = hub.url.replace(/\/graphql$/, "/metrics");

@@ -3,12 +3,11 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 
 /**
- * The HS256 secret for partner tokens. Production must configure it (or a JWKS
- * URL); for local use it is made once and kept under the data folder, so that
- * `npm run token` and `npm start` agree without any setup.
+ * A secret made once and kept under the data folder, for the embedded default only: production
+ * configures its secrets. `npm run token` and `npm start` thereby agree without any setup.
  */
-export function localJwtSecret(dataDir: string): string {
-  const file = join(dataDir, "auth", "jwt-secret");
+export function localSecret(dataDir: string, name: string): string {
+  const file = join(dataDir, "auth", name);
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   mkdirSync(join(dataDir, "auth"), { recursive: true, mode: 0o700 });
   const secret = randomBytes(32).toString("base64url");
@@ -19,3 +18,9 @@ export function localJwtSecret(dataDir: string): string {
     return readFileSync(file, "utf8").trim(); // another process made it first
   }
 }
+
+/** The HS256 secret for partner tokens when none (and no JWKS URL) is configured. */
+export const localJwtSecret = (dataDir: string) => localSecret(dataDir, "jwt-secret");
+
+/** The key that seals the hub's tamper-evident tables when none is configured (HUB_LEDGER_KEY). */
+export const localLedgerKey = (dataDir: string) => localSecret(dataDir, "ledger-key");

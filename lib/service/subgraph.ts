@@ -2,6 +2,8 @@ import { Kind, type DocumentNode, type GraphQLScalarType } from "graphql";
 import { COMMON_RESOLVERS, loadSubgraphSchema } from "./schema.js";
 import { createRegistrar } from "./registration.js";
 import { registerLookups } from "./lookups.js";
+import { Ledger, type LedgerOptions, type SealedTable } from "./ledger.js";
+import { startSealing } from "./sealing.js";
 import { startOutboxRelay, type OutboxRelay } from "../../events/relay.js";
 import type { EventBus } from "../../events/types.js";
 import type { SubgraphEvents } from "../../events/streams.js";
@@ -37,6 +39,8 @@ export interface SubgraphModule<TContext extends BaseContext = BaseContext> {
   createContext(base: BaseContext): TContext;
   /** What it emits (its events.ts): the runtime relays its outbox to the bus when one is given. */
   events?: SubgraphEvents;
+  /** Its tamper-evident tables: the runtime seals their new rows (lib/service/ledger.ts). */
+  sealed?: SealedTable[];
   /** Scheduled work (sweeps) started with the subgraph; returns its stop function. */
   background?: (store: Store, logger: Logger) => BackgroundWork;
 }
@@ -72,6 +76,8 @@ export interface StartSubgraphOptions {
   gatewaySecret: string;
   /** Where the subgraph's outbox is relayed (no relay without it). */
   bus?: EventBus;
+  /** How its tamper-evident tables are sealed (none without it). */
+  ledger?: LedgerOptions & { sealSeconds: number };
   logger?: Logger;
 }
 
@@ -94,6 +100,8 @@ export interface RunningSubgraph extends RunningService {
   startRelay(): void;
   /** Stops the relay and the background work and waits for what is in flight; close() does it too. */
   stopBackground(): Promise<void>;
+  /** Seals every settled row of its tamper-evident tables now; resolves with the rows sealed. */
+  sealNow(): Promise<number>;
 }
 
 export async function startSubgraph<T extends BaseContext>(mod: SubgraphModule<T>, opts: StartSubgraphOptions): Promise<RunningSubgraph> {
@@ -121,7 +129,7 @@ export async function startSubgraph<T extends BaseContext>(mod: SubgraphModule<T
       const identity = await verifyIdentity(typeof token === "string" ? token : undefined, opts.gatewaySecret);
       const scope = sqlScope.getStore();
       if (scope && identity && isServiceIdentity(identity)) scope.background = true;
-      return mod.createContext({ store: opts.store, logger, identity, registrar: createRegistrar(opts.store.prisma, identity) });
+      return mod.createContext({ store: opts.store, logger, identity, registrar: createRegistrar(opts.store.prisma, identity), ledger });
     },
     routes: [metricsRoute(() => [
       { name: "hub_sql_statements_total", help: "SQL statements sent to the store for partner requests.", type: "counter", value: opts.store.statements.count, labels: { store: opts.store.kind } },
@@ -133,6 +141,8 @@ export async function startSubgraph<T extends BaseContext>(mod: SubgraphModule<T
   });
   const running = await listen(server, opts.port, opts.host);
   logger.info({ url: running.url }, "subgraph listening");
+  const ledger = opts.ledger ? new Ledger(opts.store.jobs, opts.ledger) : undefined;
+  const sealing = startSealing(ledger, mod.sealed ?? [], opts.ledger?.sealSeconds ?? 5, logger);
   let work: BackgroundWork | undefined;
   let relay: OutboxRelay | undefined;
   let stopped: Promise<void> | null = null;
@@ -140,11 +150,14 @@ export async function startSubgraph<T extends BaseContext>(mod: SubgraphModule<T
     // The relay first: nothing new to consume while the consumers finish.
     await relay?.stop();
     await work?.stop();
+    await sealing.stop();
   })());
   return {
     ...running,
+    sealNow: () => sealing.now(),
     async startBackground() {
       if (stopped || work) return;
+      sealing.start();
       work = mod.background?.(opts.store, logger);
       await work?.ready;
     },

@@ -18,3 +18,8 @@ DROP TRIGGER IF EXISTS append_only ON lists.list_entry_history;
 
 CREATE TRIGGER append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON lists.list_entry_history
   FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change();
+
+DROP TRIGGER IF EXISTS append_only ON audit.seal;
+
+CREATE TRIGGER append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit.seal
+  FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change();

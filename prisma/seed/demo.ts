@@ -12,6 +12,8 @@ import { loadDemo } from "./graph.js";
 export interface DemoOptions {
   /** Enterprises per partner city. */
   perCity: number;
+  /** The key the demo lists' history is signed with (the hub's, derived from its ledger key). */
+  historyKey: string;
   /** The same number gives the same records. */
   seed: number;
 }
@@ -28,7 +30,7 @@ export async function seedDemoIfEmpty(store: Store, graph: GraphStore, opts: Dem
   const enterprises = opts.perCity * partnerCities().length;
   logger.info({ enterprises, seed: opts.seed }, "empty store: generating demo data");
   const summary = await seedStore(store.prisma, { enterprises, seed: opts.seed });
-  const lists = await seedListsDemo(store.prisma, loadRules(), { seed: opts.seed, enterprises });
+  const lists = await seedListsDemo(store.prisma, loadRules(), { seed: opts.seed, enterprises, historyKey: opts.historyKey });
   const anchors = [...generateEnterprises({ seed: opts.seed, enterprises: Math.min(enterprises, 50) })].map((g) => g.enterprise.uscc);
   await syncFromRelational(graph, store.jobs);
   const demo = await loadDemo(graph, opts.seed, { anchors });

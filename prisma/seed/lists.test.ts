@@ -4,6 +4,8 @@ import { seedListsDemo } from "./lists.js";
 import { loadRules } from "../../subgraphs/lists/rules/index.js";
 import { verifyChain } from "../../subgraphs/lists/domain/history.js";
 
+const KEY = "history-key-of-the-seed-test";
+
 describe("demo lists", () => {
   let store: Store;
   afterAll(async () => {
@@ -12,7 +14,7 @@ describe("demo lists", () => {
 
   it("has every state in every city, work in progress, and valid histories", async () => {
     store = await openStore({ kind: "embedded" });
-    const made = await seedListsDemo(store.prisma, loadRules(), { seed: 5, enterprises: 300 });
+    const made = await seedListsDemo(store.prisma, loadRules(), { seed: 5, enterprises: 300, historyKey: KEY });
     expect(made).toBe(72);
     const states = await store.prisma.listEntry.groupBy({ by: ["issuingCityCode", "state"], where: { linkedEntryId: null }, _count: true });
     for (const city of ["610800", "610600", "620100", "620800", "640100", "150100"]) {
@@ -23,7 +25,7 @@ describe("demo lists", () => {
     expect(await store.prisma.repairApplication.count({ where: { status: "SUBMITTED" } })).toBe(6);
     expect(await store.prisma.listEntry.count({ where: { underObjection: true } })).toBeGreaterThanOrEqual(6);
     const some = await store.prisma.listEntryHistory.findMany({ where: { entryId: { in: [1, 5, 9] } }, orderBy: [{ entryId: "asc" }, { seq: "asc" }] });
-    for (const id of [1, 5, 9]) expect(verifyChain(some.filter((h) => h.entryId === id)).valid).toBe(true);
+    for (const id of [1, 5, 9]) expect(verifyChain(some.filter((h) => h.entryId === id), KEY).valid).toBe(true);
     expect(await store.prisma.listOutbox.count()).toBeGreaterThan(made);
   });
 });

@@ -15,7 +15,7 @@ import type { Actor } from "../../subgraphs/lists/domain/entryTx.js";
  * entry. Subjects come from the deterministic enterprise generator, not from
  * the enterprise subgraph's tables.
  */
-export async function seedListsDemo(prisma: PrismaClient, rules: ListRules, opts: { seed: number; enterprises: number }): Promise<number> {
+export async function seedListsDemo(prisma: PrismaClient, rules: ListRules, opts: { seed: number; enterprises: number; historyKey: string }): Promise<number> {
   const byCity = new Map<string, GeneratedEnterprise[]>();
   for (const g of generateEnterprises({ seed: opts.seed, enterprises: Math.min(opts.enterprises, 2000) })) {
     const list = byCity.get(g.enterprise.registeredCityCode) ?? [];
@@ -26,8 +26,8 @@ export async function seedListsDemo(prisma: PrismaClient, rules: ListRules, opts
   let made = 0;
   for (const [city, firms] of byCity) {
     if (firms.length < 12) continue;
-    const actor: Actor = { sub: `demo:${city}`, city };
-    const other: Actor = { sub: `demo:${cities.find((c) => c !== city)}`, city: cities.find((c) => c !== city)! };
+    const actor: Actor = { sub: `demo:${city}`, city, historyKey: opts.historyKey };
+    const other: Actor = { sub: `demo:${cities.find((c) => c !== city)}`, city: cities.find((c) => c !== city)!, historyKey: opts.historyKey };
     let n = 0;
     const entry = async (g: GeneratedEnterprise, patch: Partial<RecognizeInput> = {}, decided = "2026-05-10") => {
       made++;
@@ -65,6 +65,6 @@ export async function seedListsDemo(prisma: PrismaClient, rules: ListRules, opts
     await entry(firms[10], { subject: firms[10].enterprise.legalRepresentativeId, listType: "MARKET_BAN", banScope: ["担任企业董事、监事、高级管理人员"], responsiblePersons: null });
     await entry(firms[11], { listType: "RED", severity: null, field: "纳税信用", authority: "税务局" });
   }
-  await expireDue(prisma);
+  await expireDue(prisma, opts.historyKey);
   return made;
 }

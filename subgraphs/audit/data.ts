@@ -11,3 +11,9 @@ export function registrationsOf(prisma: PrismaClient, subject: string, take: num
     take,
   });
 }
+
+/** The registrations: tamper-evident (sealed by the runtime, lib/service/ledger.ts). */
+export const REGISTRATIONS = { table: "audit.query_registration" };
+
+/** The tables the hub seals, by name: what verifyLedger may be asked about. */
+export const SEALED_TABLES = ["audit.query_registration", "lists.list_entry_history"] as const;

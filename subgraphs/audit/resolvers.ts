@@ -1,9 +1,9 @@
 import type { Resolvers } from "../../lib/service/subgraph.js";
 import { cityOf } from "../../lib/cities.js";
-import { hubError } from "../../lib/errors.js";
+import { badInput, hubError } from "../../lib/errors.js";
 import { requireSubjectId } from "../../lib/ids/index.js";
 import { checkFirst, decodeCursor, toPage } from "../../lib/service/pagination.js";
-import { registrationsOf, type QueryRegistration } from "./data.js";
+import { registrationsOf, SEALED_TABLES, type QueryRegistration } from "./data.js";
 import type { AuditContext } from "./loaders.js";
 import { homeCityOf, type HomeCityLinks } from "./domain/homeCity.js";
 
@@ -20,6 +20,12 @@ export function createResolvers(maxPageSize: number, links?: HomeCityLinks): Res
         }
         const rows = await registrationsOf(ctx.store.prisma, subject, first + 1, before);
         return toPage(rows, first, (r) => r.id.toString());
+      },
+      verifyLedger: (_: unknown, args: { table: string }, ctx: AuditContext) => {
+        const table = SEALED_TABLES.find((t) => t === args.table);
+        if (!table) throw badInput("table", "unknownTable", `'${args.table.slice(0, 60)}' is not a tamper-evident table (known: ${SEALED_TABLES.join(", ")})`);
+        if (!ctx.ledger) throw hubError("LEDGER_UNAVAILABLE", "this hub seals nothing: no ledger key is configured");
+        return ctx.ledger.verify({ table });
       },
     },
     QueryRegistration: {

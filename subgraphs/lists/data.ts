@@ -38,3 +38,6 @@ export function bansInForce(prisma: PrismaClient, subjects: string[], today: Dat
     orderBy: { id: "asc" },
   });
 }
+
+/** The entries' history: tamper-evident (sealed by the runtime, lib/service/ledger.ts). */
+export const LIST_HISTORY = { table: "lists.list_entry_history" };

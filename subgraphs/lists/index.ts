@@ -2,14 +2,18 @@ import { defineSubgraph, type SubgraphModule } from "../../lib/service/subgraph.
 import { createListLoaders, type ListsContext } from "./loaders.js";
 import { createResolvers } from "./resolvers.js";
 import { listsEvents } from "./events.js";
+import { LIST_HISTORY } from "./data.js";
 import { loadRules } from "./rules/index.js";
 import { expireDue } from "./domain/transitions.js";
+import { historyKeyFrom } from "./domain/history.js";
 import { enterpriseResponsibleLookup } from "./domain/responsibleLookup.js";
 
 export interface ListsOptions {
   maxPageSize: number;
   /** How often the expiry sweep runs (it also runs once at start). */
   sweepIntervalSeconds: number;
+  /** The hub's ledger key (HUB_LEDGER_KEY): the entries' history is signed with a key derived from it. */
+  ledgerKey: string;
   /** Where the enterprise subgraph answers who is responsible for an enterprise (F19), and the secret to ask it with. */
   enterprise?: { url: () => string | undefined; secret: string };
 }
@@ -17,14 +21,16 @@ export interface ListsOptions {
 /** Lists (red/black, key-attention, market bans) across the member cities, with their whole lifecycle. */
 export function listsSubgraph(opts: ListsOptions): SubgraphModule<ListsContext> {
   const rules = loadRules();
+  const historyKey = historyKeyFrom(opts.ledgerKey);
   const lookupResponsible = opts.enterprise ? enterpriseResponsibleLookup(opts.enterprise.url, opts.enterprise.secret) : undefined;
   return defineSubgraph(import.meta.url, {
     name: "lists",
     resolvers: createResolvers(opts.maxPageSize),
-    createContext: (base) => ({ ...base, loaders: createListLoaders(base.store.prisma), rules, lookupResponsible }),
+    createContext: (base) => ({ ...base, loaders: createListLoaders(base.store.prisma), rules, lookupResponsible, historyKey }),
     events: listsEvents,
+    sealed: [LIST_HISTORY],
     background: (store, logger) => {
-      const sweep = () => expireDue(store.jobs).then(
+      const sweep = () => expireDue(store.jobs, historyKey).then(
         (n) => n > 0 && logger.info({ expired: n }, "expiry sweep"),
         (err: unknown) => logger.error({ err }, "expiry sweep failed"),
       );

@@ -25,4 +25,6 @@ export interface ListsContext extends BaseContext {
   loaders: ListLoaders;
   rules: ListRules;
   lookupResponsible?: ResponsiblePersonsLookup;
+  /** The key the history of this hub's changes is signed with. */
+  historyKey: string;
 }

@@ -8,7 +8,7 @@ import { checkFirst, decodeCursor, toPage } from "../../lib/service/pagination.j
 import { parseInput } from "../../lib/service/validate.js";
 import type { ListsContext } from "./loaders.js";
 import { LIST_TYPES } from "./domain/listTypes.js";
-import { bansInForce, findEntries } from "./data.js";
+import { bansInForce, findEntries, LIST_HISTORY } from "./data.js";
 import { verifyChain } from "./domain/history.js";
 import { recognize, subjectOf, type RecognizeInput } from "./domain/recognition.js";
 import { transition } from "./domain/transitions.js";
@@ -25,7 +25,7 @@ function entryId(raw: string, field = "id"): number {
 }
 
 function actorOf(ctx: ListsContext): Actor {
-  return { sub: ctx.identity!.sub, city: ctx.identity!.city };
+  return { sub: ctx.identity!.sub, city: ctx.identity!.city, historyKey: ctx.historyKey };
 }
 
 const filterSchema = z.object({
@@ -74,7 +74,14 @@ function queryResolvers(maxPageSize: number) {
       const id = entryId(a.id);
       const rows = await ctx.store.prisma.listEntryHistory.findMany({ where: { entryId: id }, orderBy: { seq: "asc" } });
       if (rows.length === 0) throw hubError("NOT_FOUND", `no list entry ${id}`);
-      return { entryId: String(id), ...verifyChain(rows) };
+      const chain = verifyChain(rows, ctx.historyKey);
+      if (!chain.valid || !ctx.ledger) return { entryId: String(id), ...chain, sealedRecords: 0 };
+      // The seals from the entry's first record on: its own rows, and any of its rows deleted since.
+      const sealed = await ctx.ledger.verify(LIST_HISTORY, { from: rows[0].id, to: 9223372036854775807n });
+      const upTo = sealed.sealedUpTo === null ? -1n : BigInt(sealed.sealedUpTo);
+      const sealedRecords = rows.filter((r) => r.id <= upTo).length;
+      if (!sealed.valid) return { entryId: String(id), valid: false, records: rows.length, brokenAtSeq: null, problem: sealed.problems.join("; "), sealedRecords };
+      return { entryId: String(id), ...chain, sealedRecords };
     },
     listTypes: () => Object.entries(LIST_TYPES).map(([type, info]) => ({ type, ...info })),
     objections: async (_: unknown, a: { routedToCity: string; overdueOnly?: boolean }, ctx: ListsContext) => {

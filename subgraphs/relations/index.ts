@@ -13,13 +13,15 @@ export interface RelationsOptions {
   listFlags?: { bus: EventBus; listsUrl: () => string | undefined; secret: string };
   /** How often an incremental sync from the relational records runs (a full one runs at start). */
   syncIntervalSeconds: number;
+  /** Keys the affiliate cursors (they must not show a person's ID number); shared by every instance (the gateway secret) so a cursor pages on any. */
+  cursorKey: string;
 }
 
 /** Relations (关联关系) and related-party risk (关联方风险) over the affiliate graph. */
 export function relationsSubgraph(opts: RelationsOptions): SubgraphModule<RelationsContext> {
   return defineSubgraph(import.meta.url, {
     name: "relations",
-    resolvers: createResolvers(opts.store),
+    resolvers: createResolvers(opts.store, opts.cursorKey),
     createContext: relationsContextFor(opts.store),
     events: relationsEvents,
     background: (relational, logger) => {

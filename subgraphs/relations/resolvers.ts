@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import type { Resolvers } from "../../lib/service/subgraph.js";
 import { badInput } from "../../lib/errors.js";
 import { requireCity } from "../../lib/cities.js";
@@ -30,13 +31,17 @@ function firstArg(first: number | null | undefined, max = 100): number {
   return n;
 }
 
-/** An affiliate's place in the order (nearest first, then by id), as a cursor key. */
-const affiliateKey = (a: Affiliate) => `${a.distance}:${a.node.id}`;
-const AFFILIATE_KEY = /^[1-4]:\S{1,40}$/;
+/**
+ * An affiliate's place in the order (nearest first, then by id) as a cursor key that does not
+ * show the id: a person's id is the raw ID number, which the caller may only see masked.
+ */
+const affiliateKeyWith = (cursorKey: string) => (a: Affiliate) => `${a.distance}:${createHmac("sha256", cursorKey).update(a.node.id).digest("base64url").slice(0, 22)}`;
+const AFFILIATE_KEY = /^[1-4]:[\w-]{22}$/;
 
 interface AffiliateArgs { depth?: number; relationTypes?: RelationType[]; first?: number; after?: string; asOf?: string }
 
-export function createResolvers(store: GraphStore): Resolvers {
+export function createResolvers(store: GraphStore, cursorKey: string): Resolvers {
+  const affiliateKey = affiliateKeyWith(cursorKey);
   /** A Relay page of the subjects within `depth` hops; `totalCount` counts them all. */
   const affiliates = async (id: string, a: AffiliateArgs, ctx: RelationsContext) => {
     const depth = depthArg(a.depth), first = firstArg(a.first);

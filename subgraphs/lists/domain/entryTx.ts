@@ -11,6 +11,8 @@ export type Tx = Prisma.TransactionClient;
 export interface Actor {
   sub: string;
   city: string;
+  /** The key the hub signs the history of this change with (history.ts historyKeyFrom). */
+  historyKey: string;
 }
 
 /** Locks the entry row for this transaction, so two moves on one entry run one after the other. */
@@ -33,7 +35,7 @@ export function requireIssuingCity(entry: ListEntry, actor: Actor, what: string)
 export async function moveEntry(tx: Tx, entry: ListEntry, to: ListEntryState, by: Mover, actor: Actor, reason: string): Promise<ListEntry> {
   checkTransition(entry.state, to, by);
   const updated = await tx.listEntry.update({ where: { id: entry.id }, data: { state: to, version: { increment: 1 } } });
-  await appendHistory(tx, { entryId: entry.id, action: `STATE_${to}`, fromState: entry.state, toState: to, actorSub: actor.sub, actorCity: actor.city, reason });
+  await appendHistory(tx, { entryId: entry.id, action: `STATE_${to}`, fromState: entry.state, toState: to, actorSub: actor.sub, actorCity: actor.city, reason }, actor.historyKey);
   await recordEvent(tx, ListEntryChanged, entry.id, entry.issuingCityCode, { id: entry.id, from: entry.state, to, reason, listType: entry.listType, subject: entry.subjectId, subjectKind: entry.subjectKind });
   // Entries extended to responsible persons (F19) mirror the enterprise entry they follow.
   const linked = await tx.listEntry.findMany({ where: { linkedEntryId: entry.id, state: entry.state } });

@@ -13,7 +13,7 @@ export function recordInterview(prisma: PrismaClient, actor: Actor, entryId: num
     const interview = await tx.interview.create({
       data: { entryId, interviewedOn: new Date(`${interviewedOn}T00:00:00.000Z`), interviewee: interviewee.trim(), notes: notes.trim(), actorSub: actor.sub, actorCity: actor.city },
     });
-    await appendHistory(tx, { entryId, action: "INTERVIEW", fromState: null, toState: null, actorSub: actor.sub, actorCity: actor.city, reason: `interview of ${interviewee.trim()} on ${interviewedOn}` });
+    await appendHistory(tx, { entryId, action: "INTERVIEW", fromState: null, toState: null, actorSub: actor.sub, actorCity: actor.city, reason: `interview of ${interviewee.trim()} on ${interviewedOn}` }, actor.historyKey);
     return interview;
   });
 }

@@ -33,7 +33,7 @@ async function refreshFlag(tx: Tx, entryId: number): Promise<void> {
 }
 
 async function log(tx: Tx, o: Objection, actor: Actor, step: string, note: string): Promise<void> {
-  await appendHistory(tx, { entryId: o.entryId, action: `OBJECTION_${step}`, fromState: null, toState: null, actorSub: actor.sub, actorCity: actor.city, reason: `objection ${o.id}: ${note}` });
+  await appendHistory(tx, { entryId: o.entryId, action: `OBJECTION_${step}`, fromState: null, toState: null, actorSub: actor.sub, actorCity: actor.city, reason: `objection ${o.id}: ${note}` }, actor.historyKey);
   await recordEvent(tx, ObjectionChanged, o.entryId, o.routedToCity, { objectionId: o.id, entryId: o.entryId, step });
 }
 

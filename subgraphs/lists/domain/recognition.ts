@@ -57,7 +57,7 @@ function entryData(input: RecognizeInput, rules: ListRules, actor: Actor, today:
 }
 
 async function created(tx: Tx, entry: ListEntry, actor: Actor, reason: string): Promise<void> {
-  await appendHistory(tx, { entryId: entry.id, action: "RECOGNISED", fromState: null, toState: "RECOGNISED", actorSub: actor.sub, actorCity: actor.city, reason });
+  await appendHistory(tx, { entryId: entry.id, action: "RECOGNISED", fromState: null, toState: "RECOGNISED", actorSub: actor.sub, actorCity: actor.city, reason }, actor.historyKey);
   await recordEvent(tx, ListEntryChanged, entry.id, entry.issuingCityCode, { id: entry.id, from: null, to: "RECOGNISED", listType: entry.listType, subject: entry.subjectId, subjectKind: entry.subjectKind });
 }
 

@@ -17,7 +17,7 @@ export interface CommitmentInput {
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 
 async function log(tx: Tx, r: RepairApplication, actor: Actor, status: string, reason: string, city: string): Promise<void> {
-  await appendHistory(tx, { entryId: r.entryId, action: `REPAIR_${status}`, fromState: null, toState: null, actorSub: actor.sub, actorCity: actor.city, reason: `repair ${r.id}: ${reason}` });
+  await appendHistory(tx, { entryId: r.entryId, action: `REPAIR_${status}`, fromState: null, toState: null, actorSub: actor.sub, actorCity: actor.city, reason: `repair ${r.id}: ${reason}` }, actor.historyKey);
   await recordEvent(tx, RepairChanged, r.entryId, city, { repairId: r.id, entryId: r.entryId, status });
 }
 

@@ -20,13 +20,13 @@ export function transition(prisma: PrismaClient, actor: Actor, id: number, to: L
   });
 }
 
-const SWEEPER: Actor = { sub: "system:expiry-sweep", city: "000000" };
+const SWEEPER: Omit<Actor, "historyKey"> = { sub: "system:expiry-sweep", city: "000000" };
 
 /**
  * Expiry (F14): live entries whose publicity period or ban has ended move to
  * EXPIRED by themselves. Idempotent: a second run finds nothing to do.
  */
-export async function expireDue(prisma: PrismaClient, today: Date = new Date()): Promise<number> {
+export async function expireDue(prisma: PrismaClient, historyKey: string, today: Date = new Date()): Promise<number> {
   const day = new Date(today.toISOString().slice(0, 10));
   const due = await prisma.listEntry.findMany({
     where: {
@@ -41,7 +41,7 @@ export async function expireDue(prisma: PrismaClient, today: Date = new Date()):
     await prisma.$transaction(async (tx) => {
       const entry = await lockEntry(tx, id);
       if (!LIVE_STATES.includes(entry.state)) return; // moved meanwhile
-      await moveEntry(tx, entry, "EXPIRED", "sweep", { ...SWEEPER, city: entry.issuingCityCode }, "publicity period or ban ended");
+      await moveEntry(tx, entry, "EXPIRED", "sweep", { ...SWEEPER, city: entry.issuingCityCode, historyKey }, "publicity period or ban ended");
       expired++;
     });
   }
