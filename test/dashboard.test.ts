@@ -116,9 +116,12 @@ describe("the dashboard in Chromium", () => {
   });
 
   it("shows a list transition made through the gateway in the live feed once, also after the connection drops", async () => {
-    const listed = await hub.query<{ listEntries: { edges: Array<{ node: { id: string; subject: { __typename: string }; linkedEntry: { id: string } | null } }> } }>(
-      `{ listEntries(filter: { cities: ["610800"], states: [PUBLISHED] }, first: 20) { edges { node { id subject { __typename } linkedEntry { id } } } } }`, {}, { as: ANALYST });
-    const entry = listed.data!.listEntries.edges.map((e) => e.node).find((n) => n.subject.__typename === "Enterprise" && !n.linkedEntry)!.id;
+    const listed = await hub.query<{ listEntries: { edges: Array<{ node: { id: string; state: string; subject: { __typename: string }; linkedEntry: { id: string } | null } }> } }>(
+      `{ listEntries(filter: { cities: ["610800"] }, first: 100) { edges { node { id state subject { __typename } linkedEntry { id } } } } }`, {}, { as: ANALYST });
+    const all = listed.data!.listEntries.edges.map((e) => e.node);
+    const entry = all.find((n) => n.state === "PUBLISHED" && n.subject.__typename === "Enterprise" && !n.linkedEntry)!.id;
+    // A move of the entry moves the entries extended from it to its responsible persons too, each its own event.
+    const perMove = 1 + all.filter((n) => n.linkedEntry?.id === entry).length;
     const move = async (to: string) => {
       const r = await hub.query(`mutation($id: ID!, $to: ListEntryState!) { transitionListEntry(id: $id, to: $to, reason: "看板测试") { id } }`, { id: entry, to }, { as: WRITER });
       expect(r.errors).toBeUndefined();
@@ -129,9 +132,12 @@ describe("the dashboard in Chromium", () => {
     await page.locator("[data-testid=feed-status][data-state=live]").waitFor();
     await hub.untilSubscribers(2); // list changes and the watchlist's alerts
     await move("RECTIFYING");
-    await items.first().waitFor();
+    const feed = page.locator("[data-testid=feed-events] li");
+    await page.locator(`[data-testid=feed-events] li >> nth=${perMove - 1}`).waitFor();
     expect(await items.count()).toBe(1);
-    const [eventId, sequence] = [await items.getAttribute("data-event-id"), await items.getAttribute("data-sequence")];
+    const eventId = await items.getAttribute("data-event-id");
+    // Newest first: where the feed will resume from.
+    const sequence = await feed.first().getAttribute("data-sequence");
 
     // The connection drops (as a proxy or the network would cut it); the page subscribes again by itself.
     const first = taps[taps.length - 1];

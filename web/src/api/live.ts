@@ -44,6 +44,8 @@ export interface FeedOptions<E extends StreamEvent> {
   field: string;
   variables?: Record<string, unknown>;
   onEvent(e: E): void;
+  /** An event already shown arrived again and was dropped; `dropped` counts them. */
+  onDuplicate?(dropped: number): void;
   onStatus(s: FeedStatus, point: ResumePoint): void;
 }
 
@@ -69,6 +71,7 @@ export function startFeed<E extends StreamEvent>(opts: FeedOptions<E>): () => vo
         const e = r.data?.[opts.field];
         if (r.errors?.length && !e) opts.onStatus({ state: "stopped", reason: r.errors.map((x) => x.message).join("；") }, point);
         if (e && point.accept(e)) opts.onEvent(e);
+        else if (e) opts.onDuplicate?.(point.dropped);
       },
       error: (err) => {
         if (stopped) return;

@@ -43,6 +43,7 @@ function useFeed<E extends { id: string; sequence: string }>(connection: LiveCon
     return startFeed<E>({
       connection, query, field, variables,
       onEvent: (e) => setEvents((list) => [e, ...list].slice(0, KEEP)),
+      onDuplicate: setDropped,
       onStatus: (s: FeedStatus, p: ResumePoint) => { setStatus(s); setDropped(p.dropped); },
     });
   }, [connection, JSON.stringify(variables)]);
