@@ -19,7 +19,8 @@ const FONT = { fontFamily: "system-ui, 'PingFang SC', 'Microsoft YaHei', 'WenQua
 /** Draws (or redraws) an option into an element; the chart follows the element's size. */
 export function render(el: HTMLElement, option: echarts.EChartsCoreOption): () => void {
   const chart = echarts.getInstanceByDom(el) ?? echarts.init(el);
-  chart.setOption({ textStyle: FONT, ...option }, true);
+  // No entry animation: the figures show at once (and a screenshot shows them).
+  chart.setOption({ textStyle: FONT, animation: false, ...option }, true);
   const resize = () => chart.resize();
   window.addEventListener("resize", resize);
   return () => { window.removeEventListener("resize", resize); chart.dispose(); };
@@ -31,7 +32,7 @@ function stacked(categories: string[], rows: Array<{ at: string; listType: strin
   return {
     tooltip: { trigger: "axis" },
     legend: { type: "scroll", top: 0 },
-    grid: { left: 40, right: 16, top: 40, bottom: 30, containLabel: true },
+    grid: { left: 40, right: 16, top: 56, bottom: 30, containLabel: true },
     xAxis: { type: "category", data: categories },
     yAxis: { type: "value", minInterval: 1, name: "条目数" },
     series: types.map((t) => ({
