@@ -30,20 +30,21 @@ function answer(res: ServerResponse, status: number, text: string, headers: Reco
 export function dashboardRoute(dir: string = BUILD_DIR): Route {
   let serve: RequestHandler | undefined;
   return (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    if (url.pathname !== PREFIX && !url.pathname.startsWith(`${PREFIX}/`)) return false;
+    // The path as sent, not resolved: "/dashboard/../x" is the dashboard's to refuse, not another route's to serve.
+    const [raw, query = ""] = (req.url ?? "/").split("?", 2);
+    if (raw !== PREFIX && !raw.startsWith(`${PREFIX}/`)) return false;
     if (req.method !== "GET" && req.method !== "HEAD") return answer(res, 405, "the dashboard answers GET and HEAD only", { allow: "GET, HEAD" });
     // The token may travel in the fragment (#token=...), which a redirect keeps.
-    if (url.pathname === PREFIX) return answer(res, 308, "see /dashboard/", { location: `${PREFIX}/${url.search}` });
+    if (raw === PREFIX) return answer(res, 308, "see /dashboard/", { location: `${PREFIX}/${query ? `?${query}` : ""}` });
     if (!serve) {
       if (!existsSync(`${dir}/index.html`)) return answer(res, 503, "the dashboard is not built: run `npm install` (or `npm run build:web`)");
       serve = sirv(dir, { etag: true, gzip: true, dev: false });
     }
-    const path = url.pathname.slice(PREFIX.length);
+    const path = raw.slice(PREFIX.length);
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     // Hashed asset names change with their content; the page itself is checked on every load.
     res.setHeader("cache-control", path.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
-    req.url = path + url.search;
+    req.url = path;
     serve(req, res, () => {
       answer(res, 404, `no file ${path} in the dashboard`);
     });
