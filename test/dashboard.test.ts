@@ -113,6 +113,11 @@ describe("the dashboard in Chromium", () => {
     await page.getByLabel("高亮风险路径").uncheck();
     await until(async () => (await riskPixels(page)) < red / 20, "the red gone with the highlight switched off");
     await page.getByLabel("高亮风险路径").check();
+    // Without supply-chain ties, the firms the subject reaches only through them leave the drawing.
+    await page.getByLabel("供应链上下游").uncheck();
+    await page.waitForFunction((n) => Number(document.querySelector<HTMLElement>("[data-testid=graph]")?.dataset.nodes) < n, nodes);
+    expect(await page.getByLabel("供应链上下游").isChecked()).toBe(false);
+    expect(await page.getByLabel("股东").isChecked()).toBe(true);
   });
 
   it("shows a list transition made through the gateway in the live feed once, also after the connection drops", async () => {

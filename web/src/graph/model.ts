@@ -101,18 +101,20 @@ export class GraphModel {
     if (f) f.expanded = true;
   }
 
-  markControllers(list: Controller[]): void {
+  /** Ultimate controllers, with their ownership paths when every step is of a type shown (`shown` absent: all). */
+  markControllers(list: Controller[], shown?: Set<string>): void {
     for (const c of list) {
       let key = keyOf(c.id) ?? keyOf(c.subject);
-      for (const p of c.paths) key = this.walk(this.rootKey, p.steps, 0, { key, kind: c.kind, display: c.subject }).nodes.at(-1) ?? key;
+      for (const p of c.paths) if (allShown(p.steps, shown)) key = this.walk(this.rootKey, p.steps, 0, { key, kind: c.kind, display: c.subject }).nodes.at(-1) ?? key;
       const n = key ? this.nodes.get(key) : undefined;
       if (n) n.controller = { share: c.effectiveShare, controls: c.controls };
     }
   }
 
-  /** The paths behind relatedPartyRisk: every node and edge on one is marked. */
-  markRisk(list: Contribution[]): void {
+  /** The paths behind relatedPartyRisk: every node and edge on one is marked (only paths whose steps are all of a type shown). */
+  markRisk(list: Contribution[], shown?: Set<string>): void {
     for (const c of list) {
+      if (!allShown(c.path, shown)) continue;
       const { nodes, edges } = this.walk(this.rootKey, c.path, 0, { key: keyOf(c.id), kind: c.kind });
       for (const k of nodes) this.nodes.get(k)!.risk = true;
       for (const e of edges) this.edges.get(e)!.risk = true;
@@ -121,6 +123,8 @@ export class GraphModel {
     }
   }
 }
+
+const allShown = (steps: Step[], shown?: Set<string>) => !shown || steps.every((s) => shown.has(s.type));
 
 function touches(s: Step | undefined, key: string): boolean {
   return Boolean(s) && (keyOf(s!.from) === key || keyOf(s!.to) === key);

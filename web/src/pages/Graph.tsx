@@ -38,7 +38,12 @@ const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 1
 
 function FilterBar(props: { value: Filters; showRisk: boolean; onChange(f: Filters): void; onRisk(v: boolean): void }) {
   const f = props.value;
-  const toggle = (t: string) => props.onChange({ ...f, types: f.types.includes(t) ? f.types.filter((x) => x !== t) : [...f.types, t] });
+  // No types chosen means every type: unticking one keeps the others, ticking the last one back means all again.
+  const toggle = (t: string) => {
+    const current = f.types.length ? f.types : RELATION_TYPES;
+    const next = current.includes(t) ? current.filter((x) => x !== t) : [...current, t];
+    if (next.length > 0) props.onChange({ ...f, types: next.length === RELATION_TYPES.length ? [] : next });
+  };
   return (
     <div class="filters" data-testid="graph-filters">
       <label>日期 <input type="date" name="asOf" value={f.asOf} onChange={(e) => props.onChange({ ...f, asOf: (e.target as HTMLInputElement).value || today() })} /></label>
@@ -131,8 +136,9 @@ function GraphView(props: { uscc: string }) {
       if (!e) { setFailure([...r.errors, ...x.errors][0]?.message ?? `未找到 ${props.uscc}`); return; }
       const m = new GraphModel(e);
       m.addAffiliates(m.rootKey, e.affiliates.edges.map((x) => x.node));
-      m.markControllers(e.ultimateControllers);
-      m.markRisk(e.relatedPartyRisk.contributions);
+      const shown = filters.types.length ? new Set(filters.types) : undefined;
+      m.markControllers(e.ultimateControllers, shown);
+      m.markRisk(e.relatedPartyRisk.contributions, shown);
       model.current = m;
       setLoaded(e);
       setSelected(null);
