@@ -4,7 +4,7 @@ export default {
   extensionsToTreatAsEsm: [".ts"],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" } }] },
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
-  testMatch: ["<rootDir>/{lib,events,gateway,subgraphs,graph,prisma,hub,test}/**/*.test.ts"],
+  testMatch: ["<rootDir>/{lib,events,gateway,subgraphs,graph,prisma,hub,test,web/src}/**/*.test.ts"],
   testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -21,6 +21,7 @@ import { roleFieldRulesPlugin } from "./plugins/roles.js";
 import { maskPersonalDataPlugin } from "./plugins/maskPersonalData.js";
 import { trustedDocumentsPlugin } from "./plugins/trustedDocuments.js";
 import { createSubscriptions } from "./subscriptions/index.js";
+import { dashboardRoute } from "./dashboard.js";
 
 export type { GatewayContext } from "./context.js";
 export type { GatewayOptions, GatewayLimits, SupergraphSource } from "./config.js";
@@ -65,6 +66,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     maxBodyBytes: opts.limits.maxBodyBytes,
     routes: [
       ...(subscriptions ? [subscriptions.route] : []),
+      dashboardRoute(),
       metricsRoute(() => {
         const live = subscriptions?.stats() ?? { groups: 0, members: 0 };
         return [

@@ -11,8 +11,8 @@ import { fileURLToPath } from "node:url";
 import ts from "typescript";
 
 const ROOT = normalize(join(dirname(fileURLToPath(import.meta.url)), ".."));
-const ROOMS = ["lib", "events", "gateway", "subgraphs", "graph", "prisma", "hub", "scripts", "bench", "test"];
-const SKIP = new Set(["node_modules", "generated", "migrations", ".data"]);
+const ROOMS = ["lib", "events", "gateway", "subgraphs", "graph", "prisma", "hub", "scripts", "bench", "test", "web"];
+const SKIP = new Set(["node_modules", "generated", "migrations", ".data", "dist"]);
 const MAX_FILE_LINES = 300;
 const MAX_FUNCTION_LINES = 80;
 const SUBGRAPH_FILES = ["schema.graphql", "index.ts", "resolvers.ts", "data.ts", "loaders.ts", "events.ts"];
@@ -22,13 +22,13 @@ function walk(dir: string): string[] {
     const full = join(dir, name);
     if (SKIP.has(name)) return [];
     if (statSync(full).isDirectory()) return walk(full);
-    return /\.(ts|mjs)$/.test(name) && !name.endsWith(".d.ts") ? [relative(ROOT, full)] : [];
+    return /\.(ts|tsx|mjs)$/.test(name) && !name.endsWith(".d.ts") ? [relative(ROOT, full)] : [];
   });
 }
 
 const files = ROOMS.filter((r) => existsSync(join(ROOT, r))).flatMap((r) => walk(join(ROOT, r)));
 const isTest = (f: string) => f.endsWith(".test.ts") || f.startsWith("test/");
-const sources = new Map(files.map((f) => [f, ts.createSourceFile(f, readFileSync(join(ROOT, f), "utf8"), ts.ScriptTarget.Latest, true)]));
+const sources = new Map(files.map((f) => [f, ts.createSourceFile(f, readFileSync(join(ROOT, f), "utf8"), ts.ScriptTarget.Latest, true, f.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS)]));
 
 /** Repo-relative paths a file imports (static, re-exports and dynamic with a literal), resolved to .ts files. */
 function importsOf(file: string): string[] {
@@ -37,6 +37,7 @@ function importsOf(file: string): string[] {
     if (!spec.startsWith(".")) return;
     const target = normalize(join(dirname(file), spec)).replace(/\.js$/, ".ts");
     if (sources.has(target)) out.push(target);
+    else if (sources.has(`${target}x`)) out.push(`${target}x`);
   };
   const visit = (node: ts.Node) => {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) add(node.moduleSpecifier.text);
@@ -59,6 +60,7 @@ describe("the house", () => {
       for (const t of imports.get(f)!) {
         const edge = `${f} -> ${t}`;
         if (under(f, "gateway") && under(t, "subgraphs", "graph", "hub", "prisma/seed")) broken.push(`${edge}: the gateway knows no subgraph, graph or demo data`);
+        if (under(f, "web") !== under(t, "web")) broken.push(`${edge}: the dashboard reaches the hub only through its GraphQL API, and nothing imports the dashboard`);
         if (under(f, "lib", "events") && under(t, "gateway", "subgraphs", "hub", "graph", "bench", "scripts")) broken.push(`${edge}: the kernel and the event room import no service`);
         if (under(f, "graph") && under(t, "gateway", "subgraphs", "hub")) broken.push(`${edge}: the graph imports no service`);
         if (under(t, "prisma/seed") && !under(f, "prisma/seed", "hub", "scripts", "bench")) broken.push(`${edge}: only the composition root, scripts and benches call the demo data`);

@@ -281,4 +281,31 @@ describe("lists through the gateway", () => {
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
     expect(ids.length).toBe(await hub.store.prisma.listEntry.count({ where: { issuingCityCode: "610800" } }));
   });
+
+  it("counts entries for the region overview by city and type, month of the basis decision and state, as the entries themselves add up", async () => {
+    type Stats = { total: number; byCityAndType: Array<{ city: { code: string }; listType: string; count: number }>; byMonth: Array<{ month: string; listType: string; count: number }>; byState: Array<{ state: string; count: number }> };
+    const stats = async (args = "") => (await hub.query<{ listStatistics: Stats }>(`{ listStatistics${args} { total byCityAndType { city { code } listType count } byMonth { month listType count } byState { state count } } }`)).data!.listStatistics;
+    const entries: Array<{ issuingCity: { code: string }; listType: string; state: string; basis: { decidedOn: string } }> = [];
+    for (let after: string | null = null; ;) {
+      const r: { data?: { listEntries: { edges: Array<{ node: (typeof entries)[number] }>; pageInfo: { hasNextPage: boolean; endCursor: string } } } | null } =
+        await hub.query(`query($after: String) { listEntries(first: 100, after: $after) { edges { node { issuingCity { code } listType state basis { decidedOn } } } pageInfo { hasNextPage endCursor } } }`, { after });
+      entries.push(...r.data!.listEntries.edges.map((e) => e.node));
+      if (!r.data!.listEntries.pageInfo.hasNextPage) break;
+      after = r.data!.listEntries.pageInfo.endCursor;
+    }
+    const tally = (key: (e: (typeof entries)[number]) => string) => entries.reduce((m, e) => m.set(key(e), (m.get(key(e)) ?? 0) + 1), new Map<string, number>());
+    const all = await stats();
+    expect(all.total).toBe(entries.length);
+    expect(new Map(all.byCityAndType.map((g) => [`${g.city.code} ${g.listType}`, g.count]))).toEqual(tally((e) => `${e.issuingCity.code} ${e.listType}`));
+    expect(new Map(all.byMonth.map((g) => [`${g.month} ${g.listType}`, g.count]))).toEqual(tally((e) => `${e.basis.decidedOn.slice(0, 7)} ${e.listType}`));
+    expect(new Map(all.byState.map((g) => [g.state, g.count]))).toEqual(tally((e) => e.state));
+    expect(all.byMonth.map((g) => g.month)).toEqual(all.byMonth.map((g) => g.month).sort());
+
+    const yulinLive = await stats(`(cities: ["610800"], states: [PUBLISHED, RECTIFYING])`);
+    expect(yulinLive.total).toBe(entries.filter((e) => e.issuingCity.code === "610800" && ["PUBLISHED", "RECTIFYING"].includes(e.state)).length);
+    expect(yulinLive.total).toBeGreaterThan(0);
+    expect(yulinLive.byCityAndType.every((g) => g.city.code === "610800")).toBe(true);
+    const bad = await hub.query(`{ listStatistics(cities: ["999999"]) { total } }`);
+    expect(bad.errors![0].extensions?.code).toBe("BAD_USER_INPUT");
+  });
 });

@@ -41,7 +41,7 @@ function reachable(host: string, port: number, timeoutMs: number): Promise<boole
 }
 
 /** One line, no stack: the reader needs the service and the command, not our call sites. */
-class ServiceMissing extends Error {
+export class ServiceMissing extends Error {
   constructor(message: string) {
     super(message);
     this.name = "ServiceMissing";

@@ -8,7 +8,7 @@ import { checkFirst, decodeCursor, toPage } from "../../lib/service/pagination.j
 import { parseInput } from "../../lib/service/validate.js";
 import type { ListsContext } from "./loaders.js";
 import { LIST_TYPES } from "./domain/listTypes.js";
-import { bansInForce, findEntries, LIST_HISTORY } from "./data.js";
+import { bansInForce, countEntries, findEntries, LIST_HISTORY } from "./data.js";
 import { verifyChain } from "./domain/history.js";
 import { recognize, subjectOf, type RecognizeInput } from "./domain/recognition.js";
 import { transition } from "./domain/transitions.js";
@@ -68,6 +68,10 @@ function queryResolvers(maxPageSize: number) {
       }, first + 1, before);
       for (const r of rows) ctx.loaders.entry.prime(r.id, r);
       return toPage(rows, first, (e) => String(e.id));
+    },
+    listStatistics: (_: unknown, a: { cities?: string[] | null; states?: ListEntryState[] | null }, ctx: ListsContext) => {
+      for (const c of a.cities ?? []) requireCity(c, "cities");
+      return countEntries(ctx.store.prisma, { cities: a.cities ?? undefined, states: a.states ?? undefined });
     },
     marketBanStatus: (_: unknown, a: { subject: string }) => ({ subject: subjectOf(a.subject).id }),
     verifyHistory: async (_: unknown, a: { id: string }, ctx: ListsContext) => {
@@ -154,6 +158,7 @@ const typeResolvers = {
     decidedAt: (r: RepairApplication) => iso(r.decidedAt),
   },
   Interview: { id: (i: Interview) => String(i.id), actorCity: (i: Interview) => cityOf(i.actorCity) },
+  ListCityTypeCount: { city: (c: { city: string }) => cityOf(c.city) },
 };
 
 export function createResolvers(maxPageSize: number): Resolvers {
