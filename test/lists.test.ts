@@ -1,3 +1,4 @@
+// Long: the lifecycle of list entries through the gateway, one case per path of the state machine and its rules, sharing one hub.
 import { describe, it, expect, beforeAll, afterAll } from "@jest/globals";
 import { startTestHub, type TestHub, type TokenClaims } from "./support.js";
 import { expireDue, transition } from "../subgraphs/lists/domain/transitions.js";
