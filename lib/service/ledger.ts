@@ -87,6 +87,24 @@ export class Ledger {
     return count;
   }
 
+  /**
+   * Seals every row of the table there is now, once the transactions in progress now have
+   * ended (they may still commit ids below the newest): what `sealNow` promises. Waits for
+   * them up to `waitMs` and seals nothing new when they outlast it (a later round will).
+   */
+  async sealSettled(sealed: SealedTable, waitMs = 10_000): Promise<number> {
+    const table = checkTable(sealed.table);
+    const [{ max }] = await this.prisma.$queryRawUnsafe<Array<{ max: string | null }>>(`SELECT max(id)::text AS max FROM ${table}`);
+    if (max === null) return 0;
+    const [{ xids }] = await this.prisma.$queryRawUnsafe<Array<{ xids: string[] }>>(OPEN_HERE).catch(() => [{ xids: [] as string[] }]);
+    const end = Date.now() + waitMs;
+    while (xids.length > 0 && !(await this.ended(xids))) {
+      if (Date.now() > end) return 0;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return this.seal(table, BigInt(max));
+  }
+
   private async ended(witness: string[]): Promise<boolean> {
     const [row] = await this.prisma.$queryRawUnsafe<Array<{ running: number }>>(STILL_RUNNING, witness);
     return Number(row.running) === 0;
