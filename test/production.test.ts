@@ -80,7 +80,10 @@ describe("demo data", () => {
 
 /** Runs `npm start`'s script with this environment; resolves with its exit code and output once it exits or prints `until`. */
 function startHub(env: Record<string, string>, until?: RegExp): Promise<{ code: number | null; stdout: string; stderr: string; stop(): Promise<number | null> }> {
-  const child = spawn(process.execPath, [join(ROOT, "node_modules/tsx/dist/cli.mjs"), join(ROOT, "scripts/start.ts")], {
+  // As `npm start` runs it: one process with tsx as a loader. (tsx's own CLI runs the script in a
+  // child and, when the child does not confirm a SIGTERM within 30 ms, SIGKILLs it: on a busy
+  // machine the hub then died mid-shutdown with 143 instead of closing cleanly.)
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts/start.ts")], {
     cwd: ROOT, env: { PATH: process.env.PATH, LOG_LEVEL: "error", ...env }, stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "", stderr = "";
