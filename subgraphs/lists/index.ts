@@ -1,3 +1,4 @@
+import { startSweep } from "../../lib/service/sweep.js";
 import { defineSubgraph, type SubgraphModule } from "../../lib/service/subgraph.js";
 import { createListLoaders, type ListsContext } from "./loaders.js";
 import { createResolvers } from "./resolvers.js";
@@ -29,15 +30,6 @@ export function listsSubgraph(opts: ListsOptions): SubgraphModule<ListsContext> 
     createContext: (base) => ({ ...base, loaders: createListLoaders(base.store.prisma), rules, lookupResponsible, historyKey }),
     events: listsEvents,
     sealed: [LIST_HISTORY],
-    background: (store, logger) => {
-      const sweep = () => expireDue(store.jobs, historyKey).then(
-        (n) => n > 0 && logger.info({ expired: n }, "expiry sweep"),
-        (err: unknown) => logger.error({ err }, "expiry sweep failed"),
-      );
-      void sweep();
-      const timer = setInterval(sweep, opts.sweepIntervalSeconds * 1000);
-      timer.unref();
-      return { stop: () => clearInterval(timer) };
-    },
+    background: (store, logger) => startSweep("list expiry", opts.sweepIntervalSeconds, () => expireDue(store.jobs, historyKey), logger),
   });
 }
