@@ -8,6 +8,7 @@ import type { EventBus } from "../events/types.js";
 import type { GraphStore } from "../graph/types.js";
 import { relationsSubgraph } from "../subgraphs/relations/index.js";
 import { monitoringSubgraph } from "../subgraphs/monitoring/index.js";
+import { ratingsSubgraph } from "../subgraphs/ratings/index.js";
 
 /** How subgraphs reach each other's public contracts (never each other's tables). */
 export interface SubgraphLinks {
@@ -45,6 +46,7 @@ export function subgraphModules(cfg: Cfg, links?: SubgraphLinks): Record<string,
       enterprise: links ? { url: links.enterpriseUrl, secret: links.gatewaySecret } : undefined,
       ledgerKey: links?.ledgerKey ?? "",
     }),
+    ratings: ratingsSubgraph({ maxPageSize: cfg.HUB_MAX_PAGE_SIZE, sweepIntervalSeconds: cfg.HUB_SWEEP_INTERVAL_SECONDS }),
     monitoring: monitoringSubgraph({
       maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
       bus: links?.bus,

@@ -80,6 +80,13 @@ describe("the dashboard in Chromium", () => {
     await page.getByTestId("risk-score").waitFor();
     await page.getByRole("button", { name: "加入关注名单" }).click();
     await page.getByText("已加入「我的关注名单」").waitFor();
+    // Its ratings and tier, on the issuing city's own scale, as the API gives them.
+    const rated = await hub.query<{ enterprise: { ratings: Array<{ grade: string; scale: { title: string } }>; supervisionTier: { tier: string } } }>(
+      `query($u: ID!) { enterprise(uscc: $u) { ratings { grade scale { title } } supervisionTier { tier } } }`, { u: SUBJECT.uscc }, { as: ANALYST });
+    expect(rated.data!.enterprise.ratings.length).toBeGreaterThan(0);
+    const ratings = page.locator('[data-section="ratings"]');
+    await ratings.getByText(rated.data!.enterprise.ratings[0].scale.title).first().waitFor();
+    expect(await ratings.textContent()).toContain({ LOW_RISK: "低风险", NORMAL: "一般风险", HIGH_RISK: "高风险" }[rated.data!.enterprise.supervisionTier.tier]);
     await page.screenshot({ path: `${SHOTS}/02-subject.png`, fullPage: true });
 
     const api = await hub.query<{ individual: { idNumber: string; name: string } }>(`query($id: ID!) { individual(idNumber: $id, purpose: "看板测试：核对脱敏") { idNumber name } }`, { id: SUBJECT.legalRepresentativeId }, { as: ANALYST });

@@ -8,6 +8,8 @@ import { generateEnterprises } from "./generator.js";
 import { seedStore } from "./load.js";
 import { seedListsDemo } from "./lists.js";
 import { loadDemo } from "./graph.js";
+import { seedRatingsDemo } from "./ratings.js";
+import { loadScales } from "../../subgraphs/ratings/scales/index.js";
 
 export interface DemoOptions {
   /** Enterprises per partner city. */
@@ -20,8 +22,9 @@ export interface DemoOptions {
 
 /**
  * The demo data of a first start on an empty store: enterprises and people of every
- * city, lists in every state (made through the lists subgraph's own domain functions, so
- * history, outbox and periods are real), the graph synced from those records, and
+ * city, lists in every state and ratings on every city's own scales (made through the lists
+ * and ratings subgraphs' own domain functions, so history, tiers, outbox and periods are
+ * real), the graph synced from those records, and
  * ownership structures (chains, pyramids, cycles...) hung on the first enterprises.
  * Does nothing when the store already holds enterprises.
  */
@@ -31,8 +34,9 @@ export async function seedDemoIfEmpty(store: Store, graph: GraphStore, opts: Dem
   logger.info({ enterprises, seed: opts.seed }, "empty store: generating demo data");
   const summary = await seedStore(store.prisma, { enterprises, seed: opts.seed });
   const lists = await seedListsDemo(store.prisma, loadRules(), { seed: opts.seed, enterprises, historyKey: opts.historyKey });
+  const ratings = await seedRatingsDemo(store.prisma, loadScales(), { seed: opts.seed, enterprises });
   const anchors = [...generateEnterprises({ seed: opts.seed, enterprises: Math.min(enterprises, 50) })].map((g) => g.enterprise.uscc);
   await syncFromRelational(graph, store.jobs);
   const demo = await loadDemo(graph, opts.seed, { anchors });
-  logger.info({ ...summary, listEntries: lists, graphNodes: demo.nodes.length, graphEdges: demo.edges.length }, "demo data ready");
+  logger.info({ ...summary, listEntries: lists, ratings, graphNodes: demo.nodes.length, graphEdges: demo.edges.length }, "demo data ready");
 }

@@ -45,8 +45,9 @@ const OTHER: Record<string, string> = {
   LOW_RATING: "信用评级低",
   // 认定依据
   JUDICIAL_JUDGMENT: "司法裁判", ADMINISTRATIVE_PENALTY: "行政处罚", ADMINISTRATIVE_ENFORCEMENT: "行政强制", ARBITRATION: "仲裁", ADMINISTRATIVE_RULING: "行政裁决",
-  // 监管等级 (ratings, when the API has them)
+  // 风险类别与评价类型 (ratings subgraph)
   LOW_RISK: "低风险", NORMAL: "一般风险", HIGH_RISK: "高风险",
+  PUBLIC_COMPREHENSIVE: "公共信用综合评价", INDUSTRY: "行业信用评价", THIRD_PARTY: "第三方信用评价", MARKET: "市场化信用评价", ENVIRONMENTAL: "环境信用评价",
 };
 
 const SCOPES: Record<string, string> = {

@@ -12,16 +12,15 @@ import { useSession } from "../state.js";
 
 const f = (name: string, ...sub: Array<string | Field>): Field => ({ name, sub: sub.length ? sub.map((s) => (typeof s === "string" ? { name: s } : s)) : undefined });
 
-/** What the ratings and portrait issues describe, in the names their texts use. */
+/** Ratings and tier as the ratings subgraph serves them; the portrait in the names its issue uses. */
 const EXTRAS: Selection[] = [
-  f("ratings", "evaluatorType", f("issuingCity", "name"), "modelVersion", "score", "grade", "scale", "tier", "ratedOn", "validUntil"),
-  { name: "supervisionTier", alias: "tierValue" },
-  { name: "supervisionTier", alias: "tierDetail", sub: ["__typename", { name: "tier" }, { name: "inspectionRatio" }, { name: "frequency" }] },
+  f("ratings", "evaluatorType", "evaluator", f("issuingCity", "name"), f("scale", "title"), "modelVersion", "score", "grade", "tier", "ratedOn", "validUntil"),
+  { name: "supervisionTier", alias: "tierDetail", sub: ["__typename", { name: "tier" }, { name: "rated" }, { name: "inspection", sub: [{ name: "ratio" }, { name: "frequency" }] }] },
   { name: "portrait", sub: ["__typename", { name: "recordCounts" }, { name: "activeLists" }, { name: "latestRatings" }, { name: "tier" }, { name: "openObjections" }, { name: "openRepairs" }, { name: "relatedPartyRisk" }, { name: "trend" }] },
 ];
 
 const LABELS: Record<string, string> = {
-  evaluatorType: "评价类型", issuingCity: "发布城市", modelVersion: "模型版本", score: "分值", grade: "等级", scale: "等级标准", tier: "监管等级",
+  evaluatorType: "评价类型", evaluator: "评价机构", issuingCity: "发布城市", modelVersion: "模型版本", score: "分值", grade: "等级", scale: "等级标尺", title: "名称", tier: "风险类别", rated: "已评价", inspection: "抽查规则", ratio: "抽查比例",
   ratedOn: "评价日期", validUntil: "有效期至", inspectionRatio: "抽查比例", frequency: "抽查频次", name: "名称", recordCounts: "记录数量",
   activeLists: "有效名单", latestRatings: "最新评级", openObjections: "未结异议", openRepairs: "进行中的信用修复", relatedPartyRisk: "关联方风险", trend: "近 12 个月趋势",
   count: "数量", type: "类型", city: "城市", month: "月份",
@@ -42,7 +41,7 @@ function Value(props: { value: unknown }): JSX.Element {
   return <span>{typeof v === "string" ? term(v) : String(v)}</span>;
 }
 
-interface ExtrasData { ratings?: unknown[]; tierValue?: unknown; tierDetail?: unknown; portrait?: unknown }
+interface ExtrasData { ratings?: unknown[]; tierDetail?: unknown; portrait?: unknown }
 
 export function Extras(props: { uscc: string }) {
   const { session } = useSession();
@@ -54,7 +53,7 @@ export function Extras(props: { uscc: string }) {
     return () => { live = false; };
   }, [props.uscc]);
   if (!data) return null;
-  const tier = data.tierValue ?? data.tierDetail;
+  const tier = data.tierDetail;
   return (
     <>
       {(data.ratings !== undefined || tier !== undefined) && (
