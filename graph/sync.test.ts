@@ -23,6 +23,21 @@ describe("syncFromRelational (PGlite → kuzu)", () => {
     await db?.close();
   });
 
+  it("stops between batches when told to (a hub shutting down does not wait for a full sync)", async () => {
+    const fresh = new KuzuGraphStore();
+    try {
+      const stopping = new AbortController();
+      // The first batch is read, then the hub is told to stop: that batch is written whole, no other.
+      const reads = { findMany: async (a: Parameters<typeof db.prisma.enterprise.findMany>[0]) => { const rows = await db.prisma.enterprise.findMany(a); stopping.abort(); return rows; } };
+      const prisma = { enterprise: reads, individual: db.prisma.individual } as unknown as typeof db.prisma;
+      expect(await syncFromRelational(fresh, prisma, { batchSize: 64, signal: stopping.signal })).toMatchObject({ edges: 64 });
+      expect((await fresh.counts()).edges).toBe(64);
+      expect(await syncFromRelational(fresh, db.prisma, { batchSize: 64, signal: AbortSignal.abort() })).toEqual({ nodes: 0, edges: 0, skipped: 0 });
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it("builds Enterprise and Person nodes and LEGAL_REPRESENTATIVE_OF edges; a second run changes nothing", async () => {
     const first = await syncFromRelational(graph, db.prisma, { batchSize: 64 });
     expect(first).toMatchObject({ edges: ENTERPRISES, skipped: 0 });

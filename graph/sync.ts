@@ -69,14 +69,15 @@ export function legalRepresentativeEdges(e: EnterpriseRow, repId: string, stored
 export async function syncFromRelational(
   store: GraphStore,
   prisma: PrismaClient,
-  opts: { since?: Date; batchSize?: number } = {},
+  opts: { since?: Date; batchSize?: number; signal?: AbortSignal } = {},
 ): Promise<SyncResult> {
   const batchSize = opts.batchSize ?? 500;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   await store.init();
   const result: SyncResult = { nodes: 0, edges: 0, skipped: 0 };
   let after: string | undefined;
-  for (;;) {
+  // Stopped between batches when `signal` aborts (a hub shutting down): each batch is whole.
+  while (!opts.signal?.aborted) {
     const batch: EnterpriseRow[] = await prisma.enterprise.findMany({
       where: {
         ...(opts.since ? { updatedAt: { gte: opts.since } } : {}),

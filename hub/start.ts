@@ -80,8 +80,13 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       },
       async close() {
         // Background work first: it calls other subgraphs, which must still answer meanwhile.
-        await Promise.all(Object.values(subgraphs).map((s) => s.stopBackground()));
+        const t0 = Date.now();
+        await Promise.all(Object.entries(subgraphs).map(async ([name, s]) => {
+          await s.stopBackground();
+          logger.debug({ subgraph: name, ms: Date.now() - t0 }, "background work stopped");
+        }));
         await gateway.close();
+        logger.debug({ ms: Date.now() - t0 }, "gateway closed");
         for (const s of Object.values(subgraphs)) await s.close();
         await bus.close();
         await graphStore.close();

@@ -28,11 +28,13 @@ export function relationsSubgraph(opts: RelationsOptions): SubgraphModule<Relati
       let since: Date | undefined;
       /** The sync running now: stopping waits for it (the graph store closes next). */
       let running: Promise<void> | null = null;
+      const stopping = new AbortController();
       const syncOnce = async () => {
         const started = new Date();
         const full = since === undefined;
         try {
-          const r = await syncFromRelational(opts.store, relational.jobs, { since });
+          const r = await syncFromRelational(opts.store, relational.jobs, { since, signal: stopping.signal });
+          if (stopping.signal.aborted) return; // cut short: the next start syncs again from `since`
           since = started;
           if (full || r.nodes || r.edges) logger.info(r, full ? "graph full sync" : "graph sync");
         } catch (err) {
@@ -48,6 +50,7 @@ export function relationsSubgraph(opts: RelationsOptions): SubgraphModule<Relati
         ready: flags?.started,
         async stop() {
           clearInterval(timer);
+          stopping.abort();
           await flags?.stop();
           await running;
         },
