@@ -40,3 +40,9 @@ export function requireSubjectId(raw: string, field = "subject"): { id: string; 
   requireUscc(id, field);
   throw badInput(field, "format", "must be a USCC or a resident ID number");
 }
+
+/** The edge check of a numeric row id argument (`what` names it in the message, e.g. "a list entry id"). */
+export function requireRowId(raw: string, field = "id", what = "an id"): number {
+  if (!/^\d{1,9}$/.test(raw)) throw badInput(field, "format", `is not ${what} (digits), got '${raw.slice(0, 40)}'`);
+  return Number(raw);
+}

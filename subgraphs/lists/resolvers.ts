@@ -3,7 +3,8 @@ import type { ListEntry, ListEntryHistory, Objection, RepairApplication, Intervi
 import type { Resolvers } from "../../lib/service/subgraph.js";
 import { cityOf, requireCity } from "../../lib/cities.js";
 import { dateOf, today } from "../../lib/dates.js";
-import { badInput, hubError } from "../../lib/errors.js";
+import { hubError } from "../../lib/errors.js";
+import { requireRowId } from "../../lib/ids/index.js";
 import { checkFirst, decodeCursor, toPage } from "../../lib/service/pagination.js";
 import { parseInput } from "../../lib/service/validate.js";
 import type { ListsContext } from "./loaders.js";
@@ -19,10 +20,7 @@ import type { Actor } from "./domain/entryTx.js";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-function entryId(raw: string, field = "id"): number {
-  if (!/^\d{1,9}$/.test(raw)) throw badInput(field, "format", `is not a list entry id (digits), got '${raw.slice(0, 40)}'`);
-  return Number(raw);
-}
+const entryId = (raw: string, field = "id"): number => requireRowId(raw, field, "a list entry id");
 
 function actorOf(ctx: ListsContext): Actor {
   return { sub: ctx.identity!.sub, city: ctx.identity!.city, historyKey: ctx.historyKey };

@@ -1,13 +1,8 @@
 import type { RiskAlert, Watchlist } from "../../prisma/generated/client.js";
 import type { PrismaClient } from "../../prisma/store.js";
 import type { Identity } from "../../lib/auth/identity.js";
-import { badInput, hubError } from "../../lib/errors.js";
+import { hubError } from "../../lib/errors.js";
 
-/** The edge check of a numeric id argument. */
-export function intId(raw: string, field: string): number {
-  if (!/^\d{1,9}$/.test(raw)) throw badInput(field, "format", `is not an id (digits), got '${raw.slice(0, 40)}'`);
-  return Number(raw);
-}
 
 /** A watchlist with its items, when it belongs to the caller (the partner user who made it); NOT_FOUND otherwise. */
 export async function ownWatchlist(prisma: PrismaClient, id: number, shown: string, owner: Pick<Identity, "sub" | "city">): Promise<Watchlist & { items: Array<{ uscc: string }> }> {

@@ -2,9 +2,9 @@ import type { Prisma, RiskAlert, Watchlist } from "../../prisma/generated/client
 import type { Resolvers } from "../../lib/service/subgraph.js";
 import { badInput } from "../../lib/errors.js";
 import { cityOf, requireCity } from "../../lib/cities.js";
-import { requireUscc } from "../../lib/ids/index.js";
+import { requireRowId as intId, requireUscc } from "../../lib/ids/index.js";
 import { checkFirst, decodeCursor, toPage } from "../../lib/service/pagination.js";
-import { intId, ownWatchlist as ownedBy } from "./data.js";
+import { ownWatchlist as ownedBy } from "./data.js";
 import type { MonitoringContext } from "./loaders.js";
 
 /** A watchlist belongs to the partner user who made it. */

@@ -1,7 +1,7 @@
 import type { Resolvers } from "../../lib/service/subgraph.js";
 import { badInput } from "../../lib/errors.js";
 import { cityOf, requireCity } from "../../lib/cities.js";
-import { requireUscc } from "../../lib/ids/index.js";
+import { requireRowId as intId, requireUscc } from "../../lib/ids/index.js";
 import { today } from "../../lib/dates.js";
 import { checkFirst, decodeCursor, toPage } from "../../lib/service/pagination.js";
 import type { GradeScale, Tier } from "./scales/index.js";
@@ -9,10 +9,6 @@ import { directoryCounts, directoryPage, type CreditRating, type SupervisionTier
 import { recordRating, type RatingInput } from "./domain/record.js";
 import type { RatingsContext } from "./loaders.js";
 
-const intId = (raw: string, field: string): number => {
-  if (!/^\d{1,9}$/.test(raw)) throw badInput(field, "format", `is not an id (digits), got '${raw.slice(0, 40)}'`);
-  return Number(raw);
-};
 
 /** The edge check of a `field` argument: one a scale rates in. */
 function requireField(ctx: RatingsContext, field: string | null | undefined): string {
