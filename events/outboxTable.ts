@@ -23,7 +23,7 @@ export interface OutboxRow {
 }
 
 /** A table name goes into SQL text (it cannot be a parameter): only plain `schema.table` identifiers pass. */
-const TABLE_NAME = /^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/;
+export const OUTBOX_TABLE_NAME = /^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/;
 const COLUMNS = "id, event_id, type, entry_id, city_code, payload, occurred_at";
 
 /** Casts in the statements make the parameter types explicit whatever the driver adapter sends. */
@@ -35,7 +35,7 @@ export class OutboxTable {
     private readonly outbox: OutboxDeclaration,
   ) {
     const table = outbox.table;
-    if (!TABLE_NAME.test(table)) throw new Error(`outbox relay: '${table}' is not a schema.table name`);
+    if (!OUTBOX_TABLE_NAME.test(table)) throw new Error(`outbox relay: '${table}' is not a schema.table name`);
     this.sql = {
       readAfter: `SELECT ${COLUMNS} FROM ${table} WHERE id > $1::bigint ORDER BY id LIMIT $2::int`,
       readRange: `SELECT ${COLUMNS} FROM ${table} WHERE id >= $1::bigint AND id <= $2::bigint ORDER BY id`,

@@ -50,7 +50,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     const subgraphs: Record<string, RunningSubgraph> = {};
     const modules = subgraphModules(
       { HUB_MAX_PAGE_SIZE: opts.maxPageSize, HUB_SWEEP_INTERVAL_SECONDS: opts.sweepIntervalSeconds ?? 3600, HUB_GRAPH_SYNC_SECONDS: opts.graphSyncSeconds ?? 60 },
-      { gatewaySecret, ledgerKey, enterpriseUrl: () => subgraphs.enterprise?.url, individualUrl: () => subgraphs.individual?.url, listsUrl: () => subgraphs.lists?.url, relationsUrl: () => subgraphs.relations?.url, bus, graph: graphStore },
+      { gatewaySecret, ledgerKey, urlOf: (name) => subgraphs[name]?.url, bus, graph: graphStore },
     );
     for (const [name, mod] of Object.entries(modules)) {
       subgraphs[name] = await startSubgraph(mod, { store, port: 0, host: "127.0.0.1", gatewaySecret, bus, ledger: opts.ledger, logger: logger.child({ subgraph: name }) });

@@ -9,20 +9,15 @@ import type { GraphStore } from "../graph/types.js";
 import { relationsSubgraph } from "../subgraphs/relations/index.js";
 import { monitoringSubgraph } from "../subgraphs/monitoring/index.js";
 import { ratingsSubgraph } from "../subgraphs/ratings/index.js";
+import { measuresSubgraph } from "../subgraphs/measures/index.js";
 
 /** How subgraphs reach each other's public contracts (never each other's tables). */
 export interface SubgraphLinks {
   gatewaySecret: string;
   /** The hub's ledger key: signs the lists' history (seals are the runtime's, lib/service/ledger.ts). */
   ledgerKey: string;
-  /** URL of the enterprise subgraph, once it runs. */
-  enterpriseUrl: () => string | undefined;
-  /** URL of the individual subgraph, once it runs. */
-  individualUrl?: () => string | undefined;
-  /** URL of the lists subgraph, once it runs. */
-  listsUrl?: () => string | undefined;
-  /** URL of the relations subgraph, once it runs. */
-  relationsUrl?: () => string | undefined;
+  /** URL of a subgraph by name, once it runs (undefined before, or when it does not run here). */
+  urlOf: (subgraph: string) => string | undefined;
   /** The event bus outboxes are relayed to. */
   bus?: EventBus;
   /** The affiliate graph; without it the relations subgraph is left out. */
@@ -33,28 +28,34 @@ type Cfg = Pick<HubConfig, "HUB_MAX_PAGE_SIZE" | "HUB_SWEEP_INTERVAL_SECONDS" | 
 
 /** Every subgraph of the hub, by name, in start order: adding one is one line here. */
 export function subgraphModules(cfg: Cfg, links?: SubgraphLinks): Record<string, SubgraphModule<BaseContext>> {
+  const url = (name: string) => () => links?.urlOf(name);
   const modules = {
     enterprise: enterpriseSubgraph({ maxPageSize: cfg.HUB_MAX_PAGE_SIZE }),
     individual: individualSubgraph({ maxPageSize: cfg.HUB_MAX_PAGE_SIZE }),
     audit: auditSubgraph({
       maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
-      links: links ? { enterprise: links.enterpriseUrl, individual: links.individualUrl ?? (() => undefined), secret: links.gatewaySecret } : undefined,
+      links: links ? { enterprise: url("enterprise"), individual: url("individual"), secret: links.gatewaySecret } : undefined,
     }),
     lists: listsSubgraph({
       maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
       sweepIntervalSeconds: cfg.HUB_SWEEP_INTERVAL_SECONDS,
-      enterprise: links ? { url: links.enterpriseUrl, secret: links.gatewaySecret } : undefined,
+      enterprise: links ? { url: url("enterprise"), secret: links.gatewaySecret } : undefined,
       ledgerKey: links?.ledgerKey ?? "",
     }),
     ratings: ratingsSubgraph({ maxPageSize: cfg.HUB_MAX_PAGE_SIZE, sweepIntervalSeconds: cfg.HUB_SWEEP_INTERVAL_SECONDS }),
+    measures: measuresSubgraph({
+      maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
+      sweepIntervalSeconds: cfg.HUB_SWEEP_INTERVAL_SECONDS,
+      contracts: links ? { lists: url("lists"), ratings: url("ratings"), relations: url("relations"), secret: links.gatewaySecret } : undefined,
+    }),
     monitoring: monitoringSubgraph({
       maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
       bus: links?.bus,
-      contracts: links?.listsUrl ? { enterprise: links.enterpriseUrl, lists: links.listsUrl, relations: links.relationsUrl ?? (() => undefined), secret: links.gatewaySecret } : undefined,
+      contracts: links ? { enterprise: url("enterprise"), lists: url("lists"), relations: url("relations"), secret: links.gatewaySecret } : undefined,
     }),
     ...(links?.graph ? { relations: relationsSubgraph({
       store: links.graph, syncIntervalSeconds: cfg.HUB_GRAPH_SYNC_SECONDS, cursorKey: links.gatewaySecret,
-      listFlags: links.bus && links.listsUrl ? { bus: links.bus, listsUrl: links.listsUrl, secret: links.gatewaySecret } : undefined,
+      listFlags: links.bus ? { bus: links.bus, listsUrl: url("lists"), secret: links.gatewaySecret } : undefined,
     }) } : {}),
   };
   // Each module's context type extends BaseContext; the runner only needs the base.

@@ -12,7 +12,7 @@ const cfg = loadConfigOrExit();
 // Without the shared secret no gateway can vouch for callers: every request but `_service` is refused.
 const secret = cfg.HUB_GATEWAY_SECRET ?? randomBytes(32).toString("base64url");
 const ledger = hubOptionsFromConfig(cfg, storeLocationFromConfig(cfg)).ledger!;
-const modules = subgraphModules(cfg, { gatewaySecret: secret, ledgerKey: ledger.key, enterpriseUrl: () => cfg.HUB_ENTERPRISE_URL });
+const modules = subgraphModules(cfg, { gatewaySecret: secret, ledgerKey: ledger.key, urlOf: (name) => (name === "enterprise" ? cfg.HUB_ENTERPRISE_URL : undefined) });
 const name = process.argv[2];
 const mod = name ? modules[name] : undefined;
 if (!mod) {

@@ -12,11 +12,12 @@ import { selectedFields, type LookupResult } from "./registration.js";
  * A subject path is an argument (`uscc`, `filter.subject`) or, with `parent.`, a field of the
  * object the field hangs on (`parent.ref`: the person whose affiliates are asked for).
  */
-function pathsOf(directives: readonly ConstDirectiveNode[] | undefined): string[] | undefined {
+function declared(directives: readonly ConstDirectiveNode[] | undefined): { paths: string[]; purpose: string | null } | undefined {
   const d = directives?.find((x) => x.name.value === "registersLookup");
   const arg = d?.arguments?.find((a) => a.name.value === "subjects")?.value;
   if (!arg || arg.kind !== "ListValue") return undefined;
-  return arg.values.flatMap((v) => (v.kind === "StringValue" ? [v.value] : []));
+  const purpose = d?.arguments?.find((a) => a.name.value === "purpose")?.value;
+  return { paths: arg.values.flatMap((v) => (v.kind === "StringValue" ? [v.value] : [])), purpose: purpose?.kind === "StringValue" ? purpose.value : null };
 }
 
 function valueAt(path: string, parent: unknown, args: Record<string, unknown>): unknown {
@@ -38,8 +39,9 @@ export function registerLookups(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith("__")) continue;
     for (const field of Object.values(type.getFields())) {
-      const paths = pathsOf(field.astNode?.directives);
-      if (!paths?.length) continue;
+      const decl = declared(field.astNode?.directives);
+      if (!decl?.paths.length) continue;
+      const { paths } = decl;
       const resolve = field.resolve ?? defaultFieldResolver;
       const coordinate = `${type.name}.${field.name}`;
       field.resolve = async (parent, args: Record<string, unknown>, ctx: BaseContext, info: GraphQLResolveInfo) => {
@@ -55,8 +57,10 @@ export function registerLookups(schema: GraphQLSchema): GraphQLSchema {
           failed = err;
         }
         const fields = selectedFields(info);
+        const stated = decl.purpose ? valueAt(decl.purpose, parent, args) : undefined;
+        const purpose = typeof stated === "string" && stated.trim() !== "" ? stated.trim() : undefined;
         await Promise.all(subjects.map((subjectId) => ctx.registrar.load({
-          subjectKind: subjectKindOf(subjectId) ?? "ENTERPRISE", subjectId, field: coordinate, fields, result: resultOf(value, failed), unmasked: false,
+          subjectKind: subjectKindOf(subjectId) ?? "ENTERPRISE", subjectId, field: coordinate, fields, result: resultOf(value, failed), unmasked: false, purpose,
         })));
         if (failed) throw failed;
         return value;

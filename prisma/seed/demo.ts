@@ -10,6 +10,8 @@ import { seedListsDemo } from "./lists.js";
 import { loadDemo } from "./graph.js";
 import { seedRatingsDemo } from "./ratings.js";
 import { loadScales } from "../../subgraphs/ratings/scales/index.js";
+import { seedMeasuresDemo } from "./measures.js";
+import { loadCatalogues } from "../../subgraphs/measures/catalogues/index.js";
 
 export interface DemoOptions {
   /** Enterprises per partner city. */
@@ -21,10 +23,10 @@ export interface DemoOptions {
 }
 
 /**
- * The demo data of a first start on an empty store: enterprises and people of every
- * city, lists in every state and ratings on every city's own scales (made through the lists
- * and ratings subgraphs' own domain functions, so history, tiers, outbox and periods are
- * real), the graph synced from those records, and
+ * The demo data of a first start on an empty store: enterprises and people of every city,
+ * lists in every state, ratings on every city's own scales, commitments in every state and joint
+ * cases at every step (made through the lists, ratings and measures subgraphs' own domain
+ * functions, so history, tiers, outbox and periods are real), the graph synced from those records, and
  * ownership structures (chains, pyramids, cycles...) hung on the first enterprises.
  * Does nothing when the store already holds enterprises.
  */
@@ -35,8 +37,9 @@ export async function seedDemoIfEmpty(store: Store, graph: GraphStore, opts: Dem
   const summary = await seedStore(store.prisma, { enterprises, seed: opts.seed });
   const lists = await seedListsDemo(store.prisma, loadRules(), { seed: opts.seed, enterprises, historyKey: opts.historyKey });
   const ratings = await seedRatingsDemo(store.prisma, loadScales(), { seed: opts.seed, enterprises });
+  const measures = await seedMeasuresDemo(store.prisma, loadCatalogues(), { seed: opts.seed, enterprises });
   const anchors = [...generateEnterprises({ seed: opts.seed, enterprises: Math.min(enterprises, 50) })].map((g) => g.enterprise.uscc);
   await syncFromRelational(graph, store.jobs);
   const demo = await loadDemo(graph, opts.seed, { anchors });
-  logger.info({ ...summary, listEntries: lists, ratings, graphNodes: demo.nodes.length, graphEdges: demo.edges.length }, "demo data ready");
+  logger.info({ ...summary, listEntries: lists, ratings, ...measures, graphNodes: demo.nodes.length, graphEdges: demo.edges.length }, "demo data ready");
 }

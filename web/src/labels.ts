@@ -55,6 +55,7 @@ const SCOPES: Record<string, string> = {
   "personal:read": "个人信息明文",
   "lists:write": "名单维护",
   "ratings:write": "评级录入",
+  "measures:write": "承诺与联合奖惩",
   "graph:read": "关联图谱",
   "audit:read": "查询登记审计",
   admin: "系统管理",

@@ -1,11 +1,11 @@
-import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "../../../prisma/store.js";
 import { followEvents, type Follower } from "../../../events/follow.js";
 import { EventPayloadError } from "../../../events/contract.js";
 import type { DeliveredEvent, EventBus } from "../../../events/types.js";
 import type { Logger } from "../../../lib/logger.js";
 import { applicableRules, type RiskRule } from "../rules/index.js";
-import { RiskAlertRaised } from "../events.js";
+import { RiskAlertRaised, monitoringEvents } from "../events.js";
+import { outboxWriter } from "../../../events/outboxWriter.js";
 import { ListEntryChanged } from "../../lists/events.js";
 
 /** What the engine asks other subgraphs (through their contracts). */
@@ -49,6 +49,8 @@ export async function evaluate(rules: RiskRule[], e: DeliveredEvent, dir: Direct
   return alerts;
 }
 
+const emit = outboxWriter(monitoringEvents.outbox!);
+
 /** Writes the alerts and their outbox events in one transaction; an alert already raised for the event is skipped. */
 export async function raise(prisma: PrismaClient, alerts: Alert[], sourceEventId: string): Promise<number> {
   let raised = 0;
@@ -59,8 +61,7 @@ export async function raise(prisma: PrismaClient, alerts: Alert[], sourceEventId
       const alert = await tx.riskAlert.create({
         data: { ruleId: a.rule.id, ruleVersion: a.rule.version, severity: a.rule.severity, subjectId: a.subject, cityCode: a.cityCode, message: a.rule.message, evidence: a.evidence as object, sourceEventId },
       });
-      const payload = RiskAlertRaised.payload.parse({ alertId: alert.id, subject: a.subject, ruleId: a.rule.id, severity: a.rule.severity });
-      await tx.monitoringOutbox.create({ data: { eventId: randomUUID(), type: RiskAlertRaised.type, entryId: alert.id, cityCode: a.cityCode, payload } });
+      await emit(tx, RiskAlertRaised, alert.id, a.cityCode, { alertId: alert.id, subject: a.subject, ruleId: a.rule.id, severity: a.rule.severity });
       raised++;
     }
   });

@@ -1,13 +1,11 @@
 /** Recording a rating and deriving the subject's tiers again, in one transaction with their events. */
-import { randomUUID } from "node:crypto";
-import type { z } from "zod";
 import type { CreditRating, Prisma } from "../../../prisma/generated/client.js";
 import type { PrismaClient } from "../../../prisma/store.js";
-import type { EventContract } from "../../../events/contract.js";
+import { outboxWriter } from "../../../events/outboxWriter.js";
 import { badInput, hubError } from "../../../lib/errors.js";
 import { findCity } from "../../../lib/cities.js";
 import type { ScaleRegistry, Tier } from "../scales/index.js";
-import { RatingRecorded, SupervisionTierChanged } from "../events.js";
+import { RatingRecorded, SupervisionTierChanged, ratingsEvents } from "../events.js";
 import { deriveTiers } from "./tiers.js";
 
 export interface RatingInput {
@@ -26,10 +24,7 @@ export interface Recorder {
   city: string;
 }
 
-async function emit<P extends z.ZodType>(tx: Prisma.TransactionClient, event: EventContract<P>, entryId: number, cityCode: string, payload: z.input<P>): Promise<void> {
-  const checked = event.payload.parse(payload) as Prisma.InputJsonValue;
-  await tx.ratingsOutbox.create({ data: { eventId: randomUUID(), type: event.type, entryId, cityCode, payload: checked } });
-}
+const emit = outboxWriter(ratingsEvents.outbox!);
 
 /**
  * Derives the subject's tiers on `today` again and writes each change (row, history, event).
