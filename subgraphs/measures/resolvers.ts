@@ -56,59 +56,67 @@ function commitmentInput(ctx: MeasuresContext, i: Omit<CommitmentInput, "subject
   return { ...i, subject: s.id, subjectKind: s.kind, text: requireText(i.text, "text", 2000), signatory: requireText(i.signatory, "signatory", 100), authority: requireText(i.authority, "authority", 100) };
 }
 
+/** 三清单, 凡办必查, commitments and cases: the reading side. */
+function queryResolvers(maxPageSize: number) {
+  return {
+    matters: (_: unknown, __: unknown, ctx: MeasuresContext) => ctx.catalogues.matters,
+    measureCatalogues: (_: unknown, a: { cities?: string[]; inForceOn?: string }, ctx: MeasuresContext) => {
+      const cities = new Set((a.cities ?? []).map((c) => requireCity(c, "cities").code));
+      return ctx.catalogues.catalogues
+        .filter((c) => (cities.size === 0 || cities.has(c.city)) && (!a.inForceOn || (c.validFrom <= a.inForceOn && (c.validTo === null || a.inForceOn < c.validTo))))
+        .map((c) => catalogueView(ctx, c));
+    },
+    creditCheck: async (_: unknown, a: { subject: string; matter: string; purpose: string; includeRelated?: boolean }, ctx: MeasuresContext) => {
+      const subject = requireSubject(ctx, a.subject);
+      const matter = ctx.catalogues.requireMatter(a.matter.trim(), "matter");
+      const purpose = requireText(a.purpose, "purpose", 200);
+      // The related parties come from the affiliate graph: the caller must be allowed to read it.
+      if (a.includeRelated && !ctx.identity!.scopes.has("graph:read")) throw hubError("FORBIDDEN", "includeRelated: reading related parties needs the graph:read scope");
+      if (!ctx.contracts) throw hubError("INTERNAL_SERVER_ERROR", "creditCheck needs the lists, ratings and relations subgraphs; this subgraph runs alone");
+      const day0 = today();
+      const parties = await gatherParties(ctx.contracts, ctx.store.prisma, subject, a.includeRelated ?? false, day0);
+      const applied = applyMeasures(ctx.catalogues, matter.code, day0, parties);
+      return {
+        subject: subjectRef(subject.kind, subject.id), matter, purpose, checkedOn: day0, includeRelated: a.includeRelated ?? false,
+        restricted: applied.some((m) => m.measure.kind === "PUNITIVE"), measures: applied.map((m) => appliedView(ctx, m)),
+      };
+    },
+    creditCommitment: (_: unknown, a: { id: string }, ctx: MeasuresContext) => ctx.loaders.commitment.load(intId(a.id, "id", "a commitment id")),
+    jointCase: (_: unknown, a: { id: string }, ctx: MeasuresContext) => ctx.loaders.jointCase.load(intId(a.id, "id", "a joint case id")),
+    jointCases: async (_: unknown, a: { subject?: string; overdueOnly?: boolean; first?: number; after?: string }, ctx: MeasuresContext) => {
+      const first = checkFirst(a.first, maxPageSize);
+      const before = a.after ? Number(decodeCursor(a.after, (k) => /^\d{1,10}$/.test(k))) : null;
+      const subject = a.subject ? requireSubject(ctx, a.subject).id : null;
+      const ids = await casePage(ctx.store.prisma, { subject, overdueOnly: a.overdueOnly ?? false }, first + 1, before);
+      const nodes = (await Promise.all(ids.slice(0, first).map((id) => ctx.loaders.jointCase.load(id)))).filter((c): c is JointCase => c !== null);
+      return { edges: nodes.map((n) => ({ cursor: encodeCursor(String(n.id)), node: n })), pageInfo: { hasNextPage: ids.length > first, endCursor: nodes.length ? encodeCursor(String(nodes.at(-1)!.id)) : null } };
+    },
+    measureEffectiveness: (_: unknown, a: { measures?: string[] }, ctx: MeasuresContext) => effectiveness(ctx.store.prisma, a.measures?.length ? a.measures : null),
+  };
+}
+
+/** Commitments and cases: the writing side, each checked at the edge. */
+const mutationResolvers = {
+  recordCommitment: (_: unknown, a: { input: Omit<CommitmentInput, "subjectKind"> }, ctx: MeasuresContext) =>
+    recordCommitment(ctx.store.prisma, ctx.identity!, commitmentInput(ctx, a.input), today()),
+  settleCommitment: (_: unknown, a: { id: string; to: "FULFILLED" | "WITHDRAWN" }, ctx: MeasuresContext) =>
+    settleCommitment(ctx.store.prisma, ctx.identity!, intId(a.id, "id", "a commitment id"), a.to, today()),
+  openJointCase: (_: unknown, a: { input: Omit<OpenCaseInput, "subjectKind"> }, ctx: MeasuresContext) => {
+    const s = requireSubject(ctx, a.input.subject);
+    return openCase(ctx.store.prisma, ctx.catalogues, ctx.identity!, { ...a.input, subject: s.id, subjectKind: s.kind, department: requireText(a.input.department, "department", 100), triggerId: requireText(a.input.triggerId, "triggerId", 40) }, today());
+  },
+  recordJointCaseStep: async (_: unknown, a: { caseId: string; step: "INITIATED" | "RESPONDED" | "EXECUTED" | "FEEDBACK"; department: string; note: string }, ctx: MeasuresContext) => {
+    if (a.step === "INITIATED") throw badInput("step", "initiated", "a case is INITIATED by openJointCase; record RESPONDED, EXECUTED or FEEDBACK");
+    const id = intId(a.caseId, "caseId", "a joint case id");
+    await takeStep(ctx.store.prisma, ctx.identity!, id, a.step, requireText(a.department, "department", 100), requireText(a.note, "note", 2000));
+    return ctx.loaders.jointCase.load(id);
+  },
+};
+
 export function createResolvers(maxPageSize: number): Resolvers {
   return {
-    Query: {
-      matters: (_: unknown, __: unknown, ctx: MeasuresContext) => ctx.catalogues.matters,
-      measureCatalogues: (_: unknown, a: { cities?: string[]; inForceOn?: string }, ctx: MeasuresContext) => {
-        const cities = new Set((a.cities ?? []).map((c) => requireCity(c, "cities").code));
-        return ctx.catalogues.catalogues
-          .filter((c) => (cities.size === 0 || cities.has(c.city)) && (!a.inForceOn || (c.validFrom <= a.inForceOn && (c.validTo === null || a.inForceOn < c.validTo))))
-          .map((c) => catalogueView(ctx, c));
-      },
-      creditCheck: async (_: unknown, a: { subject: string; matter: string; purpose: string; includeRelated?: boolean }, ctx: MeasuresContext) => {
-        const subject = requireSubject(ctx, a.subject);
-        const matter = ctx.catalogues.requireMatter(a.matter.trim(), "matter");
-        const purpose = requireText(a.purpose, "purpose", 200);
-        // The related parties come from the affiliate graph: the caller must be allowed to read it.
-        if (a.includeRelated && !ctx.identity!.scopes.has("graph:read")) throw hubError("FORBIDDEN", "includeRelated: reading related parties needs the graph:read scope");
-        if (!ctx.contracts) throw hubError("INTERNAL_SERVER_ERROR", "creditCheck needs the lists, ratings and relations subgraphs; this subgraph runs alone");
-        const day0 = today();
-        const parties = await gatherParties(ctx.contracts, ctx.store.prisma, subject, a.includeRelated ?? false, day0);
-        const applied = applyMeasures(ctx.catalogues, matter.code, day0, parties);
-        return {
-          subject: subjectRef(subject.kind, subject.id), matter, purpose, checkedOn: day0, includeRelated: a.includeRelated ?? false,
-          restricted: applied.some((m) => m.measure.kind === "PUNITIVE"), measures: applied.map((m) => appliedView(ctx, m)),
-        };
-      },
-      creditCommitment: (_: unknown, a: { id: string }, ctx: MeasuresContext) => ctx.loaders.commitment.load(intId(a.id, "id", "a commitment id")),
-      jointCase: (_: unknown, a: { id: string }, ctx: MeasuresContext) => ctx.loaders.jointCase.load(intId(a.id, "id", "a joint case id")),
-      jointCases: async (_: unknown, a: { subject?: string; overdueOnly?: boolean; first?: number; after?: string }, ctx: MeasuresContext) => {
-        const first = checkFirst(a.first, maxPageSize);
-        const before = a.after ? Number(decodeCursor(a.after, (k) => /^\d{1,10}$/.test(k))) : null;
-        const subject = a.subject ? requireSubject(ctx, a.subject).id : null;
-        const ids = await casePage(ctx.store.prisma, { subject, overdueOnly: a.overdueOnly ?? false }, first + 1, before);
-        const nodes = (await Promise.all(ids.slice(0, first).map((id) => ctx.loaders.jointCase.load(id)))).filter((c): c is JointCase => c !== null);
-        return { edges: nodes.map((n) => ({ cursor: encodeCursor(String(n.id)), node: n })), pageInfo: { hasNextPage: ids.length > first, endCursor: nodes.length ? encodeCursor(String(nodes.at(-1)!.id)) : null } };
-      },
-      measureEffectiveness: (_: unknown, a: { measures?: string[] }, ctx: MeasuresContext) => effectiveness(ctx.store.prisma, a.measures?.length ? a.measures : null),
-    },
-    Mutation: {
-      recordCommitment: (_: unknown, a: { input: Omit<CommitmentInput, "subjectKind"> }, ctx: MeasuresContext) =>
-        recordCommitment(ctx.store.prisma, ctx.identity!, commitmentInput(ctx, a.input), today()),
-      settleCommitment: (_: unknown, a: { id: string; to: "FULFILLED" | "WITHDRAWN" }, ctx: MeasuresContext) =>
-        settleCommitment(ctx.store.prisma, ctx.identity!, intId(a.id, "id", "a commitment id"), a.to, today()),
-      openJointCase: (_: unknown, a: { input: Omit<OpenCaseInput, "subjectKind"> }, ctx: MeasuresContext) => {
-        const s = requireSubject(ctx, a.input.subject);
-        return openCase(ctx.store.prisma, ctx.catalogues, ctx.identity!, { ...a.input, subject: s.id, subjectKind: s.kind, department: requireText(a.input.department, "department", 100), triggerId: requireText(a.input.triggerId, "triggerId", 40) }, today());
-      },
-      recordJointCaseStep: async (_: unknown, a: { caseId: string; step: "INITIATED" | "RESPONDED" | "EXECUTED" | "FEEDBACK"; department: string; note: string }, ctx: MeasuresContext) => {
-        if (a.step === "INITIATED") throw badInput("step", "initiated", "a case is INITIATED by openJointCase; record RESPONDED, EXECUTED or FEEDBACK");
-        const id = intId(a.caseId, "caseId", "a joint case id");
-        await takeStep(ctx.store.prisma, ctx.identity!, id, a.step, requireText(a.department, "department", 100), requireText(a.note, "note", 2000));
-        return ctx.loaders.jointCase.load(id);
-      },
-    },
+    Query: queryResolvers(maxPageSize),
+    Mutation: mutationResolvers,
     Enterprise: { commitments: (e: { uscc: string }, a: { states?: string[] }, ctx: MeasuresContext) => commitmentsOf(e.uscc, a.states, ctx) },
     Individual: { commitments: (i: { ref: string }, a: { states?: string[] }, ctx: MeasuresContext) => commitmentsOf(i.ref, a.states, ctx) },
     CreditSubject: { __resolveType: (s: { __typename: string }) => s.__typename },
