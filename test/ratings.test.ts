@@ -79,6 +79,11 @@ describe("ratings and graded supervision", () => {
       const mine = () => got.filter((g) => g.change.subject.uscc === firm.uscc);
       await until(() => mine().length >= 1, "the first tier change", 30_000);
       expect(mine()[0]).toEqual({ fromTier: "NORMAL", toTier: "HIGH_RISK", change: { field: null, subject: { uscc: firm.uscc, name: firm.name }, cause: { grade: "C" } } });
+      // F56: the move to a worse tier raises the tier-downgrade warning, once.
+      const alerts = async () => (await hub.query<{ enterprise: { riskAlerts: Array<{ ruleId: string; evidence: string }> } }>(
+        `query($u: ID!) { enterprise(uscc: $u) { riskAlerts { ruleId evidence } } }`, { u: firm.uscc }, { as: LANZHOU })).data!.enterprise.riskAlerts.filter((a) => a.ruleId === "TIER_DOWNGRADE");
+      await until(async () => (await alerts()).length > 0, "the tier-downgrade alert", 30_000);
+      expect(JSON.parse((await alerts())[0].evidence)).toMatchObject({ from: "NORMAL", to: "HIGH_RISK", field: null });
 
       const tier = await hub.query<{ enterprise: { supervisionTier: { tier: string; inspection: { ratio: number; city: { code: string } } } } }>(
         `query($u: ID!) { enterprise(uscc: $u) { supervisionTier { tier inspection { ratio city { code } } } } }`, { u: firm.uscc }, { as: LANZHOU });
@@ -105,6 +110,8 @@ describe("ratings and graded supervision", () => {
       expect(await listed(["LOW_RISK"])).toContain(firm.uscc);
       await hub.settle();
       expect(mine()).toHaveLength(2);
+      // Moving to a better tier raises nothing.
+      expect(await alerts()).toHaveLength(1);
       expect(errors).toEqual([]);
     } finally {
       await client.dispose();

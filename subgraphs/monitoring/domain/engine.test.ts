@@ -3,10 +3,10 @@ import { randomUUID } from "node:crypto";
 import { openStore, type PrismaClient, type Store } from "../../../prisma/store.js";
 import { loadRiskRules } from "../rules/index.js";
 import { MemoryEventBus } from "../../../events/memoryBus.js";
-import type { HubEvent } from "../../../events/types.js";
+import type { DeliveredEvent, HubEvent } from "../../../events/types.js";
 import { createLogger } from "../../../lib/logger.js";
 import { until as untilAsync } from "../../../test/until.js";
-import { startRiskEngine, type Directory } from "./engine.js";
+import { evaluate, startRiskEngine, type Directory } from "./engine.js";
 
 // Events no rule looks at: only the engine's subscription and saved position are under test
 // (events/follow.test.ts covers following again in general).
@@ -145,5 +145,27 @@ describe("risk engine: nothing lost", () => {
     expect(await alertsOf(broken.id)).toEqual([]);
     await engine.stop();
     await bus.close();
+  });
+});
+
+describe("risk engine: the tier-downgrade rule (F56)", () => {
+  const rules = loadRiskRules();
+  const directory: Directory = { enterprise: async () => ({ cityCode: "620100", industryCode: "C13", penaltyDates: [] }), listedCities: async () => [], affiliatedEnterprises: async () => [] };
+  const tierEvent = (from: string | null, to: string): DeliveredEvent => ({
+    id: randomUUID(), stream: "ratings", type: "SupervisionTierChanged", entityId: "7", city: "610800", occurredAt: "2026-12-06T08:00:00.000Z", sequence: "1",
+    payload: { changeId: 7, subject: "91620100MA7YRD2N5X", field: "", from, to },
+  });
+
+  it("warns when a subject moves to the high-risk tier, from any tier or from unrated", async () => {
+    for (const from of ["LOW_RISK", "NORMAL", null]) {
+      const alerts = await evaluate(rules, tierEvent(from, "HIGH_RISK"), directory);
+      expect(alerts.map((a) => [a.rule.id, a.subject, a.cityCode, a.evidence.from, a.evidence.to])).toEqual([["TIER_DOWNGRADE", "91620100MA7YRD2N5X", "620100", from ?? "NORMAL", "HIGH_RISK"]]);
+    }
+  });
+
+  it("stays quiet on moves to a better tier, and on moves the rule's tiers leave out", async () => {
+    expect(await evaluate(rules, tierEvent("HIGH_RISK", "NORMAL"), directory)).toEqual([]);
+    expect(await evaluate(rules, tierEvent("NORMAL", "LOW_RISK"), directory)).toEqual([]);
+    expect(await evaluate(rules, tierEvent("LOW_RISK", "NORMAL"), directory)).toEqual([]);
   });
 });

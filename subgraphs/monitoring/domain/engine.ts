@@ -7,6 +7,7 @@ import { applicableRules, type RiskRule } from "../rules/index.js";
 import { RiskAlertRaised, monitoringEvents } from "../events.js";
 import { outboxWriter } from "../../../events/outboxWriter.js";
 import { ListEntryChanged } from "../../lists/events.js";
+import { SupervisionTierChanged } from "../../ratings/events.js";
 
 /** What the engine asks other subgraphs (through their contracts). */
 export interface Directory {
@@ -20,8 +21,22 @@ interface Alert { rule: RiskRule; subject: string; cityCode: string; evidence: R
 const DAY = 86_400_000;
 const CONSUMER = "risk-engine";
 
-/** Evaluates the rules in force on one "entry recognised" event; pure apart from the directory look-ups. */
+const WORSE = { LOW_RISK: 0, NORMAL: 1, HIGH_RISK: 2 } as const;
+
+/** F56 等级下调: a subject's supervision tier moved to a worse one (an unrated subject counts as NORMAL). */
+async function evaluateTierChange(rules: RiskRule[], e: DeliveredEvent, p: NonNullable<ReturnType<typeof SupervisionTierChanged.read>>, dir: Directory): Promise<Alert[]> {
+  if (WORSE[p.to] <= WORSE[p.from ?? "NORMAL"]) return [];
+  const info = await dir.enterprise(p.subject);
+  const cityCode = info?.cityCode ?? e.city;
+  return applicableRules(rules, e.occurredAt.slice(0, 10), cityCode, info?.industryCode ?? "")
+    .filter((r) => r.kind === "TIER_DOWNGRADE" && (r.params.toTiers ?? ["NORMAL", "HIGH_RISK"]).includes(p.to as "HIGH_RISK"))
+    .map((rule) => ({ rule, subject: p.subject, cityCode, evidence: { from: p.from ?? "NORMAL", to: p.to, field: p.field || null, changeId: p.changeId, ratingCity: e.city } }));
+}
+
+/** Evaluates the rules in force on one "entry recognised" or "tier changed" event; pure apart from the directory look-ups. */
 export async function evaluate(rules: RiskRule[], e: DeliveredEvent, dir: Directory): Promise<Alert[]> {
+  const tier = SupervisionTierChanged.read(e);
+  if (tier) return evaluateTierChange(rules, e, tier, dir);
   const p = ListEntryChanged.read(e);
   if (!p || p.to !== "RECOGNISED" || p.subjectKind !== "ENTERPRISE") return [];
   const subject = p.subject, listType = p.listType, day = e.occurredAt.slice(0, 10);

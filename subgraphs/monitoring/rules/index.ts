@@ -9,13 +9,15 @@ const ruleSchema = z.object({
   cities: z.array(z.string()).min(1),
   industries: z.array(z.string()).min(1),
   severity: z.enum(["LOW", "MEDIUM", "HIGH"]),
-  kind: z.enum(["NEW_LISTING", "RELATED_PARTY_LISTED", "CROSS_CITY", "REPEATED_PENALTIES"]),
+  kind: z.enum(["NEW_LISTING", "RELATED_PARTY_LISTED", "CROSS_CITY", "REPEATED_PENALTIES", "TIER_DOWNGRADE"]),
   params: z.object({
     listTypes: z.array(z.string()).optional(),
     depth: z.number().int().min(1).max(4).optional(),
     minCities: z.number().int().min(2).optional(),
     count: z.number().int().min(1).optional(),
     withinDays: z.number().int().min(1).optional(),
+    /** TIER_DOWNGRADE: the tiers a move into raises it (default: any worse tier). */
+    toTiers: z.array(z.enum(["NORMAL", "HIGH_RISK"])).optional(),
   }),
   message: z.string(),
 });
