@@ -55,7 +55,7 @@ export function subgraphModules(cfg: Cfg, links?: SubgraphLinks): Record<string,
     }),
     ...(links?.graph ? { relations: relationsSubgraph({
       store: links.graph, syncIntervalSeconds: cfg.HUB_GRAPH_SYNC_SECONDS, cursorKey: links.gatewaySecret,
-      listFlags: links.bus ? { bus: links.bus, listsUrl: url("lists"), secret: links.gatewaySecret } : undefined,
+      listFlags: links.bus ? { bus: links.bus, listsUrl: url("lists"), ratingsUrl: url("ratings"), secret: links.gatewaySecret } : undefined,
     }) } : {}),
   };
   // Each module's context type extends BaseContext; the runner only needs the base.

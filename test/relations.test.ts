@@ -118,6 +118,26 @@ describe("the affiliate graph through the gateway", () => {
     expect(await flags()).not.toContain("SERIOUS_DISHONESTY");
   });
 
+  it("lets affiliates carry their tier: a high-risk enterprise is flagged and counted in its neighbours' related-party risk (F53)", async () => {
+    type Aff = { node: { kind: string; riskFlags: string[]; subject: { uscc?: string; supervisionTier?: { tier: string } } | null } };
+    const affiliates = async () => (await hub.query<{ enterprise: { affiliates: { edges: Aff[] } } }>(
+      `query($u: ID!) { enterprise(uscc: $u) { affiliates(depth: 2) { edges { node { kind riskFlags subject { ... on Enterprise { uscc supervisionTier { tier } } } } } } } }`, { u: anchors[1] }, { as: GRAPH })).data!.enterprise.affiliates.edges;
+    const firm = (await affiliates()).find((e) => e.node.kind === "ENTERPRISE" && e.node.subject?.supervisionTier?.tier !== "HIGH_RISK")!.node.subject!.uscc!;
+    const rated = await hub.query(`mutation($i: CreditRatingInput!) { recordCreditRating(input: $i) { tier } }`,
+      { i: { subject: firm, scale: "610800-PUBLIC", grade: "C", evaluator: "榆林市发展改革委", modelVersion: "M-2026", ratedOn: "2026-11-20", validUntil: "2028-11-19" } },
+      { as: { city: "610800", scopes: ["credit:read", "ratings:write"] } });
+    expect(rated.errors).toBeUndefined();
+    const flags = async () => (await hub.graph.getNodes([firm])).get(firm)?.riskFlags ?? [];
+    for (let i = 0; i < 100 && !(await flags()).includes("LOW_RATING"); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await flags()).toContain("LOW_RATING");
+    const seen = (await affiliates()).find((e) => e.node.subject?.uscc === firm)!.node;
+    expect(seen.riskFlags).toContain("LOW_RATING");
+    expect(seen.subject!.supervisionTier).toEqual({ tier: "HIGH_RISK" });
+    const risk = await hub.query<{ enterprise: { relatedPartyRisk: { contributions: Array<{ subject: { uscc?: string } | null; flags: string[] }> } } }>(
+      `query($u: ID!) { enterprise(uscc: $u) { relatedPartyRisk { contributions { subject { ... on Enterprise { uscc } } flags } } } }`, { u: anchors[1] }, { as: GRAPH });
+    expect(risk.data!.enterprise.relatedPartyRisk.contributions.find((c) => c.subject?.uscc === firm)?.flags).toContain("LOW_RATING");
+  });
+
   it("groups enterprises tied by common people into clusters, largest first, filtered by cities like every other list", async () => {
     type Cluster = { id: string; size: number; members: Array<{ __typename: string; registeredCity?: { code: string } } | null> };
     const clusters = (cities?: string[]) => hub.query<{ affiliateClusters: Cluster[] }>(

@@ -22,7 +22,9 @@ const scaleView = (s: GradeScale) => ({ ...s, city: cityOf(s.city), scoreMin: s.
 /** A tier row (or the unrated default) with the caller's city's inspection rule. */
 const tierView = (ctx: RatingsContext, field: string, row: Pick<SupervisionTier, "tier" | "rated" | "since"> | undefined) => {
   const tier = (row?.tier ?? "NORMAL") as Tier;
-  return { field: field || null, tier, rated: row?.rated ?? false, since: row?.rated ? row.since.toISOString() : null, inspection: { ...ctx.scales.inspection(ctx.identity!.city, tier), city: cityOf(ctx.identity!.city) } };
+  // Resolved only when asked: a service caller (city 000000) reading the tier has no inspection rule.
+  const inspection = () => ({ ...ctx.scales.inspection(ctx.identity!.city, tier), city: cityOf(ctx.identity!.city) });
+  return { field: field || null, tier, rated: row?.rated ?? false, since: row?.rated ? row.since.toISOString() : null, inspection };
 };
 
 export function createResolvers(maxPageSize: number): Resolvers {

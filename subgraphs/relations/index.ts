@@ -10,7 +10,7 @@ import { startListFlagSync } from "./domain/listFlags.js";
 export interface RelationsOptions {
   store: GraphStore;
   /** Lists events keep the graph's risk flags current (when the bus and the lists subgraph are known). */
-  listFlags?: { bus: EventBus; listsUrl: () => string | undefined; secret: string };
+  listFlags?: { bus: EventBus; listsUrl: () => string | undefined; ratingsUrl?: () => string | undefined; secret: string };
   /** How often an incremental sync from the relational records runs (a full one runs at start). */
   syncIntervalSeconds: number;
   /** Keys the affiliate cursors (they must not show a person's ID number); shared by every instance (the gateway secret) so a cursor pages on any. */
