@@ -39,7 +39,7 @@ export function subgraphModules(cfg: Cfg, links?: SubgraphLinks): Record<string,
     lists: listsSubgraph({
       maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
       sweepIntervalSeconds: cfg.HUB_SWEEP_INTERVAL_SECONDS,
-      enterprise: links ? { url: url("enterprise"), secret: links.gatewaySecret } : undefined,
+      responsible: links ? { enterprise: url("enterprise"), relations: links.graph ? url("relations") : undefined, secret: links.gatewaySecret } : undefined,
       ledgerKey: links?.ledgerKey ?? "",
     }),
     ratings: ratingsSubgraph({ maxPageSize: cfg.HUB_MAX_PAGE_SIZE, sweepIntervalSeconds: cfg.HUB_SWEEP_INTERVAL_SECONDS }),

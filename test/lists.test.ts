@@ -236,6 +236,29 @@ describe("lists through the gateway", () => {
     expect(clean.data!.marketBanStatus.banned).toBe(false);
   });
 
+  it("extends an entry to the people who answered for the firm on the decision date, and bans to those answering today, from the graph (F19)", async () => {
+    const firm = firms[17].uscc, today = firms[17].legalRepresentativeId!, before = firms[18].legalRepresentativeId!, principal = firms[19].legalRepresentativeId!;
+    // The graph's history: `before` was legal representative until 2026-01-01, `today` since; `principal` since 2025.
+    await hub.graph.removeEdges({ to: firm, type: "LEGAL_REPRESENTATIVE_OF" });
+    await hub.graph.upsertEdges([
+      { type: "LEGAL_REPRESENTATIVE_OF", from: before, to: firm, cityCode: "610800", validFrom: "2020-03-01", validTo: "2026-01-01" },
+      { type: "LEGAL_REPRESENTATIVE_OF", from: today, to: firm, cityCode: "610800", validFrom: "2026-01-01", validTo: null },
+      { type: "PRINCIPAL_OF", from: principal, to: firm, cityCode: "610800", validFrom: "2025-01-01", validTo: null },
+    ]);
+    const e = await recognize(firm, { basis: basis("2025-06-01") });
+    const linked = await hub.store.prisma.listEntry.findMany({ where: { linkedEntryId: Number(e.id) }, orderBy: { subjectId: "asc" } });
+    expect(linked.map((x) => [x.subjectId, x.responsibleRole]).sort()).toEqual([[before, "法定代表人"], [principal, "主要负责人"]].sort());
+    // A ban on the principal reaches the firm's ban status today, though the records name only the legal representative.
+    // Not a firm the principal answers for (its legal representative is `before`, listed but not banned).
+    const other = firms[18].uscc;
+    const status = async (uscc: string) => (await hub.query<{ marketBanStatus: { banned: boolean } }>(`{ marketBanStatus(subject: "${uscc}") { banned } }`)).data!.marketBanStatus.banned;
+    expect(await status(firm)).toBe(false);
+    expect(await status(other)).toBe(false);
+    await recognize(principal, { listType: "MARKET_BAN", banScope: ["担任企业高管"], banEndsOn: null }, LANZHOU);
+    expect(await status(firm)).toBe(true);
+    expect(await status(other)).toBe(false);
+  });
+
   it("detects a history row edited in SQL", async () => {
     const e = await recognize(firms[15].uscc);
     await move(e.id, "PUBLISHED");

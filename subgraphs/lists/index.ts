@@ -7,7 +7,7 @@ import { LIST_HISTORY } from "./data.js";
 import { loadRules } from "./rules/index.js";
 import { expireDue } from "./domain/transitions.js";
 import { historyKeyFrom } from "./domain/history.js";
-import { enterpriseResponsibleLookup } from "./domain/responsibleLookup.js";
+import { responsiblePersonsLookup } from "./domain/responsibleLookup.js";
 
 export interface ListsOptions {
   maxPageSize: number;
@@ -15,15 +15,15 @@ export interface ListsOptions {
   sweepIntervalSeconds: number;
   /** The hub's ledger key (HUB_LEDGER_KEY): the entries' history is signed with a key derived from it. */
   ledgerKey: string;
-  /** Where the enterprise subgraph answers who is responsible for an enterprise (F19), and the secret to ask it with. */
-  enterprise?: { url: () => string | undefined; secret: string };
+  /** Where the enterprise records and the affiliate graph answer who is responsible for an enterprise (F19), and the secret to ask them with. */
+  responsible?: { enterprise: () => string | undefined; relations?: () => string | undefined; secret: string };
 }
 
 /** Lists (red/black, key-attention, market bans) across the member cities, with their whole lifecycle. */
 export function listsSubgraph(opts: ListsOptions): SubgraphModule<ListsContext> {
   const rules = loadRules();
   const historyKey = historyKeyFrom(opts.ledgerKey);
-  const lookupResponsible = opts.enterprise ? enterpriseResponsibleLookup(opts.enterprise.url, opts.enterprise.secret) : undefined;
+  const lookupResponsible = opts.responsible ? responsiblePersonsLookup(opts.responsible) : undefined;
   return defineSubgraph(import.meta.url, {
     name: "lists",
     resolvers: createResolvers(opts.maxPageSize),

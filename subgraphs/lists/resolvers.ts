@@ -4,7 +4,7 @@ import type { Resolvers } from "../../lib/service/subgraph.js";
 import { cityOf, requireCity } from "../../lib/cities.js";
 import { dateOf, today } from "../../lib/dates.js";
 import { hubError } from "../../lib/errors.js";
-import { requireRowId } from "../../lib/ids/index.js";
+import { checkUscc, requireRowId } from "../../lib/ids/index.js";
 import { checkFirst, decodeCursor, toPage } from "../../lib/service/pagination.js";
 import { parseInput } from "../../lib/service/validate.js";
 import type { ListsContext } from "./loaders.js";
@@ -44,9 +44,16 @@ async function entriesOf(subject: string, args: SubjectFilterArgs, ctx: ListsCon
 
 type BanStatus = { subject: string; responsiblePersonIds?: string[]; bans?: Promise<ListEntry[]> };
 
-/** One query per status object, however many of `banned` and `bans` are selected. */
+/**
+ * One query per status object, however many of `banned` and `bans` are selected: bans on the
+ * subject and on everyone answering for it today (F19), in the records and in the graph.
+ */
 function bansOf(s: BanStatus, ctx: ListsContext): Promise<ListEntry[]> {
-  s.bans ??= bansInForce(ctx.store.prisma, [s.subject, ...(s.responsiblePersonIds ?? [])], dateOf(today()));
+  s.bans ??= (async () => {
+    const day = today();
+    const answering = ctx.lookupResponsible && checkUscc(s.subject).ok ? (await ctx.lookupResponsible(s.subject, day)).map((p) => p.idNumber) : [];
+    return bansInForce(ctx.store.prisma, [...new Set([s.subject, ...(s.responsiblePersonIds ?? []), ...answering])], dateOf(day));
+  })();
   return s.bans;
 }
 

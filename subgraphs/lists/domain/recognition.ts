@@ -24,7 +24,8 @@ export interface RecognizeInput {
 }
 
 /** 责任人 of an enterprise as the enterprise records know them (F19). */
-export type ResponsiblePersonsLookup = (uscc: string) => Promise<Array<{ idNumber: string; role: string }>>;
+/** Who answered for an enterprise on a date (YYYY-MM-DD): their ID numbers and roles. */
+export type ResponsiblePersonsLookup = (uscc: string, onDate: string) => Promise<Array<{ idNumber: string; role: string }>>;
 
 const day = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
 
@@ -70,7 +71,7 @@ export async function recognize(prisma: PrismaClient, rules: ListRules, actor: A
   const subject = subjectOf(input.subject, "input.subject");
   const data = entryData(input, rules, actor, new Date());
   const persons = subject.kind === "ENTERPRISE" && LIST_TYPES[input.listType].jointPunishment
-    ? (input.responsiblePersons ?? (lookup ? await lookup(subject.id) : [])).map((p) => ({ idNumber: requireIdNumber(p.idNumber, "input.responsiblePersons.idNumber"), role: p.role }))
+    ? (input.responsiblePersons ?? (lookup ? await lookup(subject.id, input.basis.decidedOn) : [])).map((p) => ({ idNumber: requireIdNumber(p.idNumber, "input.responsiblePersons.idNumber"), role: p.role }))
     : [];
   const existing = await prisma.listEntry.findFirst({ where: { issuingCityCode: actor.city, listType: input.listType, basisNumber: data.basisNumber, subjectId: subject.id } });
   if (existing) throw badInput("input.basis.referenceNumber", "duplicate", `entry ${existing.id} already lists this subject on this basis`);

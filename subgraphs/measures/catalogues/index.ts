@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { findCity } from "../../../lib/cities.js";
 import { badInput } from "../../../lib/errors.js";
+import { ANSWERING_ROLES } from "../../../lib/service/answerable.js";
 
 /** The lists subgraph's list types (its contract; test/measures checks they still match). */
 export const LIST_TYPES = ["SERIOUS_DISHONESTY", "INDUSTRY_BLACKLIST", "RED", "KEY_ATTENTION", "MARKET_BAN", "JUDGMENT_DEFAULTER", "FALSE_LITIGATION", "RECTIFICATION"] as const;
@@ -16,12 +17,12 @@ export const TIERS = ["LOW_RISK", "NORMAL", "HIGH_RISK"] as const;
 /** 承诺类型: 告知承诺 (approval substitute), 容缺 (supplement later), 信用修复, 行业自律, 主动承诺. */
 export const COMMITMENT_TYPES = ["APPROVAL_SUBSTITUTE", "SUPPLEMENT_LATER", "REPAIR", "INDUSTRY_SELF_DISCIPLINE", "VOLUNTARY"] as const;
 /** The graph relations through which a measure on a person or a controller reaches an enterprise (F19, 防易地开张). */
-export const REACH_ROLES = ["LEGAL_REPRESENTATIVE_OF", "PRINCIPAL_OF", "ACTUAL_CONTROLLER_OF"] as const;
+export const REACH_ROLES = ANSWERING_ROLES;
 
 export type ListTypeName = (typeof LIST_TYPES)[number];
 export type TierName = (typeof TIERS)[number];
 export type CommitmentType = (typeof COMMITMENT_TYPES)[number];
-export type ReachRole = (typeof REACH_ROLES)[number];
+export type ReachRole = (typeof ANSWERING_ROLES)[number];
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const measureSchema = z.object({

@@ -8,6 +8,7 @@
  * catalogue takes its list type as an object list. A record of a related party applies only the
  * measures whose `reach` names the relation it came through.
  */
+import type { PathStep } from "../../../lib/service/answerable.js";
 import type { Catalogue, CatalogueRegistry, CommitmentType, ListTypeName, Measure, ReachRole, TierName } from "../catalogues/index.js";
 
 export type Trigger =
@@ -15,7 +16,7 @@ export type Trigger =
   | { kind: "RATING"; id: string; tier: TierName; issuingCity: string; basis: string; since: string; expiresOn: string | null }
   | { kind: "COMMITMENT"; id: string; type: CommitmentType; issuingCity: string; basis: string; since: string; expiresOn: string | null };
 
-export interface PathStep { from: string; to: string; type: string }
+export type { PathStep };
 
 /** A subject or a party that answers for it (role null: the subject itself). */
 export interface Party {
