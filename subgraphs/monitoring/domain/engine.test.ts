@@ -40,8 +40,8 @@ async function until(cond: () => boolean, what: string): Promise<void> {
   }
 }
 
-function start(bus: MemoryEventBus, prisma: PrismaClient) {
-  return startRiskEngine({ prisma, bus, rules: [], directory: {} as Directory, logger: createLogger("test", "silent"), retryMs: 10 });
+function start(bus: MemoryEventBus, prisma: PrismaClient, saveEveryMs = 0) {
+  return startRiskEngine({ prisma, bus, rules: [], directory: {} as Directory, logger: createLogger("test", "silent"), retryMs: 10, saveEveryMs });
 }
 
 describe("risk engine: following the bus", () => {
@@ -73,6 +73,22 @@ describe("risk engine: following the bus", () => {
     await bus.publish([otherEvent()]);
     await new Promise((r) => setTimeout(r, 50));
     expect(saved.history).toHaveLength(3);
+    await bus.close();
+  });
+});
+
+describe("risk engine: saving its position", () => {
+  it("saves once per interval while a backlog streams in, and at stop the last event judged", async () => {
+    const bus = new MemoryEventBus();
+    await bus.publish(Array.from({ length: 50 }, otherEvent));
+    const { saved, prisma } = positionStore("0");
+    const engine = start(bus, prisma, 60_000);
+    await until(() => saved.history.length === 1, "the first save");
+    await new Promise((r) => setTimeout(r, 100));
+    // One save for the first event, none for the 49 after it within the interval.
+    expect(saved.history).toEqual(["1"]);
+    await engine.stop();
+    expect(saved.history).toEqual(["1", "50"]);
     await bus.close();
   });
 });

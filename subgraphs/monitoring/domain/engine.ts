@@ -95,7 +95,7 @@ export async function raise(prisma: PrismaClient, alerts: Alert[], sourceEventId
  * position cannot be resumed from (a `gap`: events after it are gone; `ahead`: the bus was
  * reset), it takes every retained event instead, none of which it has judged.
  */
-export function startRiskEngine(opts: { prisma: PrismaClient; bus: EventBus; rules: RiskRule[]; directory: Directory; logger: Logger; retryMs?: number }): Follower {
+export function startRiskEngine(opts: { prisma: PrismaClient; bus: EventBus; rules: RiskRule[]; directory: Directory; logger: Logger; retryMs?: number; saveEveryMs?: number }): Follower {
   const judge = async (e: DeliveredEvent) => {
     let alerts: Alert[];
     try {
@@ -107,17 +107,50 @@ export function startRiskEngine(opts: { prisma: PrismaClient; bus: EventBus; rul
     const n = await raise(opts.prisma, alerts, e.id);
     if (n) opts.logger.info({ alerts: n, event: e.id }, "risk alerts raised");
   };
-  // Stopping (stop()) waits for the event being judged: the store closes next.
-  return followEvents(opts.bus, {
+  // The position is saved at most every `saveEveryMs` while events stream in, the last one of a
+  // burst when it is over, and at stop: raising is idempotent, so events judged since the last
+  // save are only judged again after a restart, and a backlog (a first start, a busy bus) is not
+  // one write per event. Saves run one at a time, each writing the latest event judged.
+  const every = opts.saveEveryMs ?? 250;
+  let judged: string | null = null;
+  let saved: string | null = null;
+  let savedAt = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let saving: Promise<void> = Promise.resolve();
+  const save = () => (saving = saving.catch(() => undefined).then(async () => {
+    const sequence = judged;
+    if (sequence === null || sequence === saved) return;
+    await opts.prisma.consumerPosition.upsert({ where: { consumer: CONSUMER }, create: { consumer: CONSUMER, sequence }, update: { sequence } });
+    saved = sequence;
+    savedAt = Date.now();
+  }));
+  const follower = followEvents(opts.bus, {
     // A first start judges events from now on, not the whole retained history.
     from: async () => (await opts.prisma.consumerPosition.findUnique({ where: { consumer: CONSUMER } }))?.sequence ?? (await opts.bus.latestSequence()),
     onEvent: async (e) => {
       await judge(e);
-      await opts.prisma.consumerPosition.upsert({ where: { consumer: CONSUMER }, create: { consumer: CONSUMER, sequence: e.sequence }, update: { sequence: e.sequence } });
+      judged = e.sequence;
+      if (Date.now() - savedAt >= every) return save();
+      // Within the interval: saved by the next event after it, or by this timer when the burst is over.
+      timer ??= setTimeout(() => {
+        timer = null;
+        save().catch((err) => opts.logger.warn({ err }, "risk engine: its position could not be saved; saved with the next event"));
+      }, every - (Date.now() - savedAt));
     },
     onLostPosition: "oldest",
     logger: opts.logger,
     describe: "risk engine's event subscription",
     retryMs: opts.retryMs,
   });
+  return {
+    started: follower.started,
+    done: follower.done,
+    close: () => follower.close(),
+    // Stopping waits for the event being judged, then saves how far it got: the store closes next.
+    async stop() {
+      await follower.stop();
+      if (timer) clearTimeout(timer);
+      await save().catch((err) => opts.logger.warn({ err }, "risk engine: the last position could not be saved; those events are judged again at the next start"));
+    },
+  };
 }
