@@ -95,6 +95,13 @@ describe("joint reward and punishment", () => {
     expect(tender.trigger.basis).toContain(entry.basisNumber);
     // Measures of other matters do not come back.
     expect(r.data!.creditCheck.measures.map((m) => m.measure.code)).not.toContain("N-P-PROCURE");
+    // Every matter at once: the enterprise's measures in force (what a report shows).
+    const all = await hub.query<{ enterprise: { measuresInForce: Array<{ measure: { code: string }; trigger: { id: string } }> } }>(
+      `query($u: ID!) { enterprise(uscc: $u) { measuresInForce { measure { code } trigger { id } } } }`, { u: entry.subjectId }, { as: YINCHUAN });
+    expect(all.errors).toBeUndefined();
+    const codes = all.data!.enterprise.measuresInForce.filter((m) => m.trigger.id === String(entry.id)).map((m) => m.measure.code);
+    expect(codes).toEqual(expect.arrayContaining(["N-P-TENDER", "N-P-PROCURE", "N-P-SUBSIDY", "N-P-CREDIT", "N-P-HONOURS", "N-P-NOPROMISE"]));
+    expect(new Set(codes).size).toBe(codes.length);
     const reg = await hub.store.prisma.queryRegistration.findFirstOrThrow({ where: { subjectId: entry.subjectId, field: "Query.creditCheck" }, orderBy: { id: "desc" } });
     expect(reg).toMatchObject({ callerSub: YINCHUAN.sub, callerCityCode: "640100", purpose: "公共资源交易投标人资格审查", result: "FOUND" });
   });

@@ -117,7 +117,10 @@ export function createResolvers(maxPageSize: number): Resolvers {
   return {
     Query: queryResolvers(maxPageSize),
     Mutation: mutationResolvers,
-    Enterprise: { commitments: (e: { uscc: string }, a: { states?: string[] }, ctx: MeasuresContext) => commitmentsOf(e.uscc, a.states, ctx) },
+    Enterprise: {
+      commitments: (e: { uscc: string }, a: { states?: string[] }, ctx: MeasuresContext) => commitmentsOf(e.uscc, a.states, ctx),
+      measuresInForce: (e: { uscc: string }, _: unknown, ctx: MeasuresContext) => measuresInForce(ctx, e.uscc),
+    },
     Individual: { commitments: (i: { ref: string }, a: { states?: string[] }, ctx: MeasuresContext) => commitmentsOf(i.ref, a.states, ctx) },
     CreditSubject: { __resolveType: (s: { __typename: string }) => s.__typename },
     CreditCommitment: {
@@ -160,6 +163,17 @@ export function createResolvers(maxPageSize: number): Resolvers {
         (await ctx.loaders.steps.load(c.id)).map((s: JointCaseStep) => ({ ...s, id: String(s.id), city: cityOf(s.cityCode), at: s.at.toISOString() })),
     },
   };
+}
+
+/** The measures applying today for any matter: one gathering, judged per matter, each measure and record once. */
+async function measuresInForce(ctx: MeasuresContext, uscc: string) {
+  if (!ctx.contracts) throw hubError("INTERNAL_SERVER_ERROR", "measuresInForce needs the lists and ratings subgraphs; this subgraph runs alone");
+  const day0 = today();
+  const parties = await gatherParties(ctx.contracts, ctx.store.prisma, { id: uscc, kind: "ENTERPRISE" }, false, day0);
+  const seen = new Set<string>();
+  return ctx.catalogues.matters.flatMap((m) => applyMeasures(ctx.catalogues, m.code, day0, parties))
+    .filter((a) => { const k = `${a.catalogue.city}|${a.measure.code}|${a.trigger.kind}|${a.trigger.id}`; return seen.has(k) ? false : (seen.add(k), true); })
+    .map((a) => appliedView(ctx, a));
 }
 
 async function commitmentsOf(subject: string, states: string[] | undefined, ctx: MeasuresContext): Promise<CreditCommitment[]> {
