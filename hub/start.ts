@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createLogger } from "../lib/logger.js";
 import { openStore, type Store } from "../prisma/store.js";
 import { seedDemoIfEmpty } from "../prisma/seed/demo.js";
@@ -43,14 +46,16 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const started: RunningSubgraph[] = [];
   // Without a configured one (tests, embedded trials), a key of this process: its history verifies while it runs.
   const ledgerKey = opts.ledger?.key ?? randomBytes(32).toString("base64url");
+  // Likewise the report signing keys: kept in a folder of this process unless configured.
+  const reportKeysDir = opts.reportKeysDir ?? mkdtempSync(join(tmpdir(), "hub-report-keys-"));
   try {
     await seedDemoIfEmpty(store, graphStore, { perCity: opts.seedPerCity, seed: opts.seed, historyKey: historyKeyFrom(ledgerKey) }, logger);
     // Shared with subgraphs run elsewhere (and benchmarks) when configured; private to this process otherwise.
     const gatewaySecret = opts.gatewaySecret ?? randomBytes(32).toString("base64url");
     const subgraphs: Record<string, RunningSubgraph> = {};
     const modules = subgraphModules(
-      { HUB_MAX_PAGE_SIZE: opts.maxPageSize, HUB_SWEEP_INTERVAL_SECONDS: opts.sweepIntervalSeconds ?? 3600, HUB_GRAPH_SYNC_SECONDS: opts.graphSyncSeconds ?? 60 },
-      { gatewaySecret, ledgerKey, enterpriseUrl: () => subgraphs.enterprise?.url, individualUrl: () => subgraphs.individual?.url, listsUrl: () => subgraphs.lists?.url, relationsUrl: () => subgraphs.relations?.url, bus, graph: graphStore },
+      { HUB_MAX_PAGE_SIZE: opts.maxPageSize, HUB_SWEEP_INTERVAL_SECONDS: opts.sweepIntervalSeconds ?? 3600, HUB_GRAPH_SYNC_SECONDS: opts.graphSyncSeconds ?? 60, HUB_REPORT_KEYS_DIR: reportKeysDir },
+      { gatewaySecret, ledgerKey, enterpriseUrl: () => subgraphs.enterprise?.url, individualUrl: () => subgraphs.individual?.url, listsUrl: () => subgraphs.lists?.url, ratingsUrl: () => subgraphs.ratings?.url, relationsUrl: () => subgraphs.relations?.url, bus, graph: graphStore },
     );
     for (const [name, mod] of Object.entries(modules)) {
       subgraphs[name] = await startSubgraph(mod, { store, port: 0, host: "127.0.0.1", gatewaySecret, bus, ledger: opts.ledger, logger: logger.child({ subgraph: name }) });

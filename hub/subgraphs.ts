@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { HubConfig } from "../lib/config.js";
 import type { BaseContext, SubgraphModule } from "../lib/service/subgraph.js";
 import { enterpriseSubgraph } from "../subgraphs/enterprise/index.js";
@@ -9,6 +10,7 @@ import type { GraphStore } from "../graph/types.js";
 import { relationsSubgraph } from "../subgraphs/relations/index.js";
 import { monitoringSubgraph } from "../subgraphs/monitoring/index.js";
 import { ratingsSubgraph } from "../subgraphs/ratings/index.js";
+import { reportsSubgraph } from "../subgraphs/reports/index.js";
 
 /** How subgraphs reach each other's public contracts (never each other's tables). */
 export interface SubgraphLinks {
@@ -21,6 +23,8 @@ export interface SubgraphLinks {
   individualUrl?: () => string | undefined;
   /** URL of the lists subgraph, once it runs. */
   listsUrl?: () => string | undefined;
+  /** URL of the ratings subgraph, once it runs. */
+  ratingsUrl?: () => string | undefined;
   /** URL of the relations subgraph, once it runs. */
   relationsUrl?: () => string | undefined;
   /** The event bus outboxes are relayed to. */
@@ -29,7 +33,7 @@ export interface SubgraphLinks {
   graph?: GraphStore;
 }
 
-type Cfg = Pick<HubConfig, "HUB_MAX_PAGE_SIZE" | "HUB_SWEEP_INTERVAL_SECONDS" | "HUB_GRAPH_SYNC_SECONDS">;
+type Cfg = Pick<HubConfig, "HUB_MAX_PAGE_SIZE" | "HUB_SWEEP_INTERVAL_SECONDS" | "HUB_GRAPH_SYNC_SECONDS"> & Partial<Pick<HubConfig, "HUB_REPORT_KEYS_DIR" | "HUB_DATA_DIR">>;
 
 /** Every subgraph of the hub, by name, in start order: adding one is one line here. */
 export function subgraphModules(cfg: Cfg, links?: SubgraphLinks): Record<string, SubgraphModule<BaseContext>> {
@@ -47,6 +51,11 @@ export function subgraphModules(cfg: Cfg, links?: SubgraphLinks): Record<string,
       ledgerKey: links?.ledgerKey ?? "",
     }),
     ratings: ratingsSubgraph({ maxPageSize: cfg.HUB_MAX_PAGE_SIZE, sweepIntervalSeconds: cfg.HUB_SWEEP_INTERVAL_SECONDS }),
+    reports: reportsSubgraph({
+      maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
+      keysDir: cfg.HUB_REPORT_KEYS_DIR ?? join(cfg.HUB_DATA_DIR ?? ".data", "report-keys"),
+      contracts: links ? { enterprise: links.enterpriseUrl, lists: links.listsUrl ?? (() => undefined), ratings: links.ratingsUrl ?? (() => undefined), secret: links.gatewaySecret } : undefined,
+    }),
     monitoring: monitoringSubgraph({
       maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
       bus: links?.bus,

@@ -1,0 +1,81 @@
+/**
+ * Where a report's facts come from: the other subgraphs' federation contracts, asked as the
+ * reports service acting for the issuing city (never their tables). One call per source.
+ */
+import { callSubgraph } from "../../../lib/service/subgraphClient.js";
+
+type Url = () => string | undefined;
+export interface SourceLinks { enterprise: Url; lists: Url; ratings: Url; secret: string }
+
+export interface CityRef { code: string; name: string }
+
+export interface EnterpriseFacts {
+  registration: { uscc: string; name: string; legalRepresentativeName: string; registeredCity: CityRef; registeredCapital: string; establishedOn: string; status: string; industryCode: string; address: string };
+  licenses: Array<{ decisionNumber: string; licenseName: string; authority: string; decidedOn: string; validUntil: string | null; issuingCity: CityRef }>;
+  penalties: Array<{ decisionNumber: string; authority: string; decidedOn: string; content: string; fineAmount: string | null; publicityUntil: string; issuingCity: CityRef }>;
+}
+
+export interface ListEntryFact {
+  id: string; listType: string; state: string; authority: string; severity: string | null; issuingCity: CityRef;
+  basis: { type: string; referenceNumber: string; decidedOn: string }; publicityUntil: string | null; recognisedAt: string;
+}
+
+export interface RatingFact {
+  id: string; evaluatorType: string; evaluator: string; issuingCity: CityRef; scale: { id: string; version: number; title: string };
+  field: string | null; score: number | null; grade: string; tier: string; ratedOn: string; validUntil: string;
+}
+
+export interface TierFact { tier: string; rated: boolean; since: string | null }
+
+/** 联合奖惩措施 in force on the subject. */
+export interface MeasureFact { [key: string]: unknown }
+
+export interface FactSources {
+  enterprise(uscc: string, city: string): Promise<EnterpriseFacts | null>;
+  lists(uscc: string, city: string): Promise<ListEntryFact[]>;
+  ratings(uscc: string, city: string): Promise<{ ratings: RatingFact[]; supervisionTier: TierFact }>;
+  /**
+   * HOOK for the measures subgraph (creditCheck, the measure catalogue, commitments), built in
+   * parallel: once it publishes its contract, ask it here. Until then a report shows no measures.
+   */
+  measuresInForce(uscc: string, city: string): Promise<MeasureFact[]>;
+}
+
+const CITY = "{ code name }";
+const ENTERPRISE = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Enterprise {
+  uscc name legalRepresentativeName registeredCity ${CITY} registeredCapital establishedOn status industryCode address
+  administrativeLicenses { decisionNumber licenseName authority decidedOn validUntil issuingCity ${CITY} }
+  administrativePenalties { decisionNumber authority decidedOn content fineAmount publicityUntil issuingCity ${CITY} } } } }`;
+const LISTS = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Enterprise { listEntries {
+  id listType state authority severity issuingCity ${CITY} basis { type referenceNumber decidedOn } publicityUntil recognisedAt } } } }`;
+const RATINGS = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Enterprise {
+  ratings { id evaluatorType evaluator issuingCity ${CITY} scale { id version title } field score grade tier ratedOn validUntil }
+  supervisionTier { tier rated since } } } }`;
+
+type Entities<T> = { _entities: Array<T | null> };
+const rep = (uscc: string) => ({ r: [{ __typename: "Enterprise", uscc }] });
+
+function need(url: Url, name: string): string {
+  const u = url();
+  if (!u) throw new Error(`the ${name} subgraph is not running`);
+  return u;
+}
+
+export function contractSources(links: SourceLinks): FactSources {
+  const ask = <T>(url: Url, name: string, query: string, uscc: string, city: string) =>
+    callSubgraph<Entities<T>>(need(url, name), links.secret, "reports", ["credit:read"], query, rep(uscc), city).then((d) => d._entities[0] ?? null);
+  return {
+    async enterprise(uscc, city) {
+      const e = await ask<EnterpriseFacts["registration"] & { administrativeLicenses: EnterpriseFacts["licenses"]; administrativePenalties: EnterpriseFacts["penalties"] }>(links.enterprise, "enterprise", ENTERPRISE, uscc, city);
+      if (!e) return null;
+      const { administrativeLicenses: licenses, administrativePenalties: penalties, ...registration } = e;
+      return { registration, licenses, penalties };
+    },
+    lists: async (uscc, city) => (await ask<{ listEntries: ListEntryFact[] }>(links.lists, "lists", LISTS, uscc, city))?.listEntries ?? [],
+    async ratings(uscc, city) {
+      const r = await ask<{ ratings: RatingFact[]; supervisionTier: TierFact }>(links.ratings, "ratings", RATINGS, uscc, city);
+      return r ?? { ratings: [], supervisionTier: { tier: "NORMAL", rated: false, since: null } };
+    },
+    measuresInForce: async () => [],
+  };
+}
