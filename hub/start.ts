@@ -54,7 +54,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     const gatewaySecret = opts.gatewaySecret ?? randomBytes(32).toString("base64url");
     const subgraphs: Record<string, RunningSubgraph> = {};
     const modules = subgraphModules(
-      { HUB_MAX_PAGE_SIZE: opts.maxPageSize, HUB_SWEEP_INTERVAL_SECONDS: opts.sweepIntervalSeconds ?? 3600, HUB_GRAPH_SYNC_SECONDS: opts.graphSyncSeconds ?? 60, HUB_REPORT_KEYS_DIR: reportKeysDir },
+      { HUB_MAX_PAGE_SIZE: opts.maxPageSize, HUB_SWEEP_INTERVAL_SECONDS: opts.sweepIntervalSeconds ?? 3600, HUB_GRAPH_SYNC_SECONDS: opts.graphSyncSeconds ?? 60, HUB_REPORT_KEYS_DIR: reportKeysDir, HUB_CHROMIUM: opts.chromium },
       { gatewaySecret, ledgerKey, enterpriseUrl: () => subgraphs.enterprise?.url, individualUrl: () => subgraphs.individual?.url, listsUrl: () => subgraphs.lists?.url, ratingsUrl: () => subgraphs.ratings?.url, relationsUrl: () => subgraphs.relations?.url, bus, graph: graphStore },
     );
     for (const [name, mod] of Object.entries(modules)) {
@@ -70,6 +70,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     );
     const gateway = await startGateway({
       source: { kind: "sdl", supergraphSdl }, port: opts.port, host: opts.host, gatewaySecret, auth: opts.auth, limits: opts.limits, events: { bus, maxQueue: events.maxQueue, streams: Object.values(modules).flatMap((m) => m.events?.streams ?? []) }, introspection: opts.introspection, logger: logger.child({ service: "gateway" }),
+      publicPaths: Object.entries(modules).flatMap(([name, mod]) => (mod.publicRoutes?.prefixes ?? []).map((prefix) => ({ prefix, target: () => subgraphs[name]?.url }))),
     });
     return {
       url: gateway.url,

@@ -33,7 +33,7 @@ export interface SubgraphLinks {
   graph?: GraphStore;
 }
 
-type Cfg = Pick<HubConfig, "HUB_MAX_PAGE_SIZE" | "HUB_SWEEP_INTERVAL_SECONDS" | "HUB_GRAPH_SYNC_SECONDS"> & Partial<Pick<HubConfig, "HUB_REPORT_KEYS_DIR" | "HUB_DATA_DIR">>;
+type Cfg = Pick<HubConfig, "HUB_MAX_PAGE_SIZE" | "HUB_SWEEP_INTERVAL_SECONDS" | "HUB_GRAPH_SYNC_SECONDS"> & Partial<Pick<HubConfig, "HUB_REPORT_KEYS_DIR" | "HUB_DATA_DIR" | "HUB_CHROMIUM">>;
 
 /** Every subgraph of the hub, by name, in start order: adding one is one line here. */
 export function subgraphModules(cfg: Cfg, links?: SubgraphLinks): Record<string, SubgraphModule<BaseContext>> {
@@ -54,6 +54,7 @@ export function subgraphModules(cfg: Cfg, links?: SubgraphLinks): Record<string,
     reports: reportsSubgraph({
       maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
       keysDir: cfg.HUB_REPORT_KEYS_DIR ?? join(cfg.HUB_DATA_DIR ?? ".data", "report-keys"),
+      chromiumPath: cfg.HUB_CHROMIUM ?? "/usr/bin/chromium",
       contracts: links ? { enterprise: links.enterpriseUrl, lists: links.listsUrl ?? (() => undefined), ratings: links.ratingsUrl ?? (() => undefined), secret: links.gatewaySecret } : undefined,
     }),
     monitoring: monitoringSubgraph({

@@ -10,6 +10,8 @@ import { recogniseReport } from "./domain/recognise.js";
 import { requireHash, verifyReport, type Verification } from "./domain/verify.js";
 import { ReportKeyRing } from "./domain/keys.js";
 import type { StatusChange } from "./domain/changes.js";
+import { renderReportHtml } from "./domain/render.js";
+import type { ReportContent } from "./domain/snapshot.js";
 import type { Agreement } from "./domain/agreements.js";
 import type { ReportsContext } from "./loaders.js";
 
@@ -34,6 +36,8 @@ const entityResolvers = {
     issuingCity: (r: CreditReport) => cityOf(r.issuingCityCode),
     issuedAt: (r: CreditReport) => r.issuedAt.toISOString(),
     signingKey: (r: CreditReport, _: unknown, ctx: ReportsContext) => ctx.loaders.signingKey.load(r.keyId),
+    // A path, not a URL: the subgraph does not know the address partners reach the hub at.
+    html: (r: CreditReport) => renderReportHtml(JSON.parse(r.content) as ReportContent, { hash: r.hash, signature: r.signature, verifyUrl: `/verify/${r.code}` }),
     recognitions: async (r: CreditReport, _: unknown, ctx: ReportsContext) => (await ctx.loaders.recognitionsOfReport.load(r.id)).filter((x) => mayBeSeenBy(ctx, x)),
   },
   ReportSigningKey: {
