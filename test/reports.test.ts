@@ -18,7 +18,7 @@ import { ServiceMissing } from "./services.js";
 
 const PDFTOPPM = "/usr/bin/pdftoppm";
 
-const YULIN: TokenClaims = { city: "610800", sub: "yulin-credit", scopes: ["credit:read", "reports:write", "ratings:write"] };
+const YULIN: TokenClaims = { city: "610800", sub: "yulin-credit", scopes: ["credit:read", "reports:write", "ratings:write", "lists:write"] };
 const YANAN: TokenClaims = { city: "610600", sub: "yanan-credit", scopes: ["credit:read", "reports:write", "reports:keys"] };
 const YINCHUAN: TokenClaims = { city: "640100", sub: "yinchuan-procurement", scopes: ["credit:read", "reports:write"] };
 const LANZHOU: TokenClaims = { city: "620100", sub: "lanzhou-approvals", scopes: ["credit:read", "reports:write"] };
@@ -28,11 +28,11 @@ const READER: TokenClaims = { city: "620800", sub: "pingliang-reader", scopes: [
 const ISSUE = `mutation($s: ID!, $t: String, $p: String!) { issueCreditReport(subject: $s, template: $t, purpose: $p) {
   id code template purpose issuingCity { code } issuedAt validUntil hash signature keyId content signingKey { keyId publicKey city { code } } } }`;
 const VERIFY = `query($id: ID!, $h: String!) { verifyCreditReport(id: $id, hash: $h) {
-  authentic statusChanged expired keyId issuingCity { code } problems { code message } changes { kind fromTier toTier ratingId city { code } } } }`;
+  authentic statusChanged expired keyId issuingCity { code } problems { code message } changes { kind fromTier toTier ratingId listEntryId fromState toState city { code } } } }`;
 const RECOGNIZE = `mutation($id: ID!, $u: String!) { recognizeCreditReport(id: $id, use: $u) { id use statusChanged recognisingCity { code } issuingCity { code } agreement { id } report { id } } }`;
 
 interface Issued { id: string; code: string; template: string; hash: string; signature: string; keyId: string; content: string; validUntil: string; issuingCity: { code: string }; signingKey: { keyId: string; publicKey: string; city: { code: string } } }
-interface Verified { authentic: boolean; statusChanged: boolean; expired: boolean; keyId: string; issuingCity: { code: string }; problems: Array<{ code: string; message: string }>; changes: Array<{ kind: string; fromTier: string | null; toTier: string | null; ratingId: string | null }> }
+interface Verified { authentic: boolean; statusChanged: boolean; expired: boolean; keyId: string; issuingCity: { code: string }; problems: Array<{ code: string; message: string }>; changes: Array<{ kind: string; fromTier: string | null; toTier: string | null; ratingId: string | null; listEntryId: string | null; fromState: string | null; toState: string | null }> }
 
 describe("credit reports, verification and recognition", () => {
   let hub: TestHub;
@@ -183,6 +183,17 @@ describe("credit reports, verification and recognition", () => {
       expect.objectContaining({ kind: "TIER_CHANGED", fromTier: "NORMAL", toTier: "HIGH_RISK" }),
     ]));
     expect(v.changes).toHaveLength(2);
+  });
+
+  it("reports a list entry's exit since issue, naming the entry and both states", async () => {
+    const entry = await hub.store.prisma.listEntry.findFirstOrThrow({ where: { subjectKind: "ENTERPRISE", state: "PUBLISHED" }, orderBy: { id: "asc" } });
+    const r = await issue(YULIN, entry.subjectId);
+    expect((await check(r.id, r.hash)).statusChanged).toBe(false);
+    const moved = await hub.query(`mutation($id: ID!) { transitionListEntry(id: $id, to: EXITED, reason: "信用修复后移出") { state } }`, { id: String(entry.id) }, { as: { city: entry.issuingCityCode, sub: "lists-office", scopes: ["credit:read", "lists:write"] } });
+    expect(moved.errors).toBeUndefined();
+    const v = await check(r.id, r.hash);
+    expect(v).toMatchObject({ authentic: true, statusChanged: true });
+    expect(v.changes).toEqual([expect.objectContaining({ kind: "LIST_ENTRY_STATE_CHANGED", listEntryId: String(entry.id), fromState: "PUBLISHED", toState: "EXITED", city: { code: entry.issuingCityCode } })]);
   });
 
   it("records a partner city's recognition under an agreement, refuses it without one (FORBIDDEN naming it), and shows decisions to both cities only", async () => {
