@@ -1,48 +1,22 @@
 /**
  * Credit reports through the gateway (F38–F40): issuing a signed snapshot, verifying it (authentic,
  * a forged byte, a wrong key, a revoked key, a status changed since issue), key rotation, and
- * recognition by a partner city with and without an agreement, with the events of both.
+ * recognition by a partner city with and without an agreement, with the events of both. The
+ * public page and the PDF are in reportPages.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { createHash, createPublicKey, generateKeyPairSync, sign, verify } from "node:crypto";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import WebSocket from "ws";
 import { createClient } from "graphql-ws/client";
 import canonicalize from "canonicalize";
 import { startTestHub, tokenFor, type TestHub, type TokenClaims } from "./support.js";
 import { until } from "./until.js";
-import { requireChromium } from "./browser.js";
-import { ServiceMissing } from "./services.js";
-
-const PDFTOPPM = "/usr/bin/pdftoppm";
-
-const YULIN: TokenClaims = { city: "610800", sub: "yulin-credit", scopes: ["credit:read", "reports:write", "ratings:write", "lists:write"] };
-const YANAN: TokenClaims = { city: "610600", sub: "yanan-credit", scopes: ["credit:read", "reports:write", "reports:keys"] };
-const YINCHUAN: TokenClaims = { city: "640100", sub: "yinchuan-procurement", scopes: ["credit:read", "reports:write"] };
-const LANZHOU: TokenClaims = { city: "620100", sub: "lanzhou-approvals", scopes: ["credit:read", "reports:write"] };
-const HOHHOT: TokenClaims = { city: "150100", sub: "hohhot-procurement", scopes: ["credit:read", "reports:write"] };
-const READER: TokenClaims = { city: "620800", sub: "pingliang-reader", scopes: ["credit:read"] };
-
-const ISSUE = `mutation($s: ID!, $t: String, $p: String!) { issueCreditReport(subject: $s, template: $t, purpose: $p) {
-  id code template purpose issuingCity { code } issuedAt validUntil hash signature keyId content signingKey { keyId publicKey city { code } } } }`;
-const VERIFY = `query($id: ID!, $h: String!) { verifyCreditReport(id: $id, hash: $h) {
-  authentic statusChanged expired keyId issuingCity { code } problems { code message } changes { kind fromTier toTier ratingId listEntryId fromState toState city { code } } } }`;
-const RECOGNIZE = `mutation($id: ID!, $u: String!) { recognizeCreditReport(id: $id, use: $u) { id use statusChanged recognisingCity { code } issuingCity { code } agreement { id } report { id } } }`;
-
-interface Issued { id: string; code: string; template: string; hash: string; signature: string; keyId: string; content: string; validUntil: string; issuingCity: { code: string }; signingKey: { keyId: string; publicKey: string; city: { code: string } } }
-interface Verified { authentic: boolean; statusChanged: boolean; expired: boolean; keyId: string; issuingCity: { code: string }; problems: Array<{ code: string; message: string }>; changes: Array<{ kind: string; fromTier: string | null; toTier: string | null; ratingId: string | null; listEntryId: string | null; fromState: string | null; toState: string | null }> }
+import { HOHHOT, ISSUE, LANZHOU, READER, RECOGNIZE, VERIFY, YANAN, YINCHUAN, YULIN, issueAs, type Verified } from "./reportsSupport.js";
 
 describe("credit reports, verification and recognition", () => {
   let hub: TestHub;
   let firms: string[];
-  let origin: string;
-  const issue = async (as: TokenClaims, subject: string, template?: string) => {
-    const r = await hub.query<{ issueCreditReport: Issued }>(ISSUE, { s: subject, t: template, p: "政府采购供应商资格审查" }, { as });
-    expect(r.errors).toBeUndefined();
-    return r.data!.issueCreditReport;
-  };
+  const issue = (as: TokenClaims, subject: string, template?: string) => issueAs(hub, as, subject, template);
   const check = async (id: string, hash: string, as: TokenClaims = READER) => {
     const r = await hub.query<{ verifyCreditReport: Verified }>(VERIFY, { id, h: hash }, { as });
     expect(r.errors).toBeUndefined();
@@ -50,10 +24,7 @@ describe("credit reports, verification and recognition", () => {
   };
 
   beforeAll(async () => {
-    requireChromium();
-    if (!existsSync(PDFTOPPM)) throw new ServiceMissing(`pdftoppm is not installed at ${PDFTOPPM}: install it with \`apt-get install -y poppler-utils\` (.ci/run installs it when missing)`);
     hub = await startTestHub("embedded", 10, 73);
-    origin = new URL(hub.url).origin;
     const rated = new Set((await hub.store.prisma.creditRating.findMany({ select: { subjectId: true } })).map((r) => r.subjectId));
     // Enterprises no city has rated or listed: their status changes only when a test changes it.
     const listed = new Set((await hub.store.prisma.listEntry.findMany({ select: { subjectId: true } })).map((e) => e.subjectId));
@@ -91,7 +62,7 @@ describe("credit reports, verification and recognition", () => {
     expect(reg?.result).toBe("FOUND");
   });
 
-  it("refuses a caller without reports:write, an unknown template, a malformed USCC and an unknown enterprise, with stable codes", async () => {
+  it("refuses a caller without reports:write, an unknown template, a malformed USCC and a blank purpose, with stable codes", async () => {
     const none = await hub.query(ISSUE, { s: firms[0], p: "x" }, { as: READER });
     expect(none.errors![0].extensions?.code).toBe("FORBIDDEN");
     const tpl = await hub.query(ISSUE, { s: firms[0], t: "gold", p: "x" }, { as: YULIN });
@@ -238,67 +209,5 @@ describe("credit reports, verification and recognition", () => {
     } finally {
       await client.dispose();
     }
-  }, 60_000);
-
-  it("shows an authentic report by its code without a token, refuses a forged code and a forged hash, and publishes the keys", async () => {
-    const firm = await hub.store.prisma.enterprise.findFirstOrThrow({ where: { registeredCityCode: "610800" } });
-    const r = await hub.query<{ issueCreditReport: Issued & { html: string } }>(ISSUE.replace("content signingKey", "content html signingKey"), { s: firm.uscc, p: "招标投标" }, { as: YULIN });
-    expect(r.errors).toBeUndefined();
-    const report = r.data!.issueCreditReport;
-    expect(report.html).toContain(firm.name);
-    expect(report.html).toContain(`/verify/${report.code}`);
-
-    const ok = await fetch(`${origin}/verify/${report.code.toLowerCase()}`);
-    expect(ok.status).toBe(200);
-    expect(ok.headers.get("content-security-policy")).toContain("default-src 'none'");
-    const html = await ok.text();
-    expect(html).toContain('data-authentic="true"');
-    expect(html).toContain(firm.name);
-    expect(html).toContain(report.hash);
-    expect(html).toContain(`${origin.replace(/^http:\/\//, "")}/verify/${report.code}`);
-    expect(html).toMatch(/<svg[^>]*>/); // the QR code
-
-    const forgedCode = (report.code[0] === "A" ? "B" : "A") + report.code.slice(1);
-    const missing = await fetch(`${origin}/verify/${forgedCode}`);
-    expect(missing.status).toBe(404);
-    expect(await missing.text()).not.toContain(firm.name);
-    expect((await fetch(`${origin}/verify/${report.code}/../../graphql`)).status).not.toBe(200);
-
-    const forgedHash = (report.hash[0] === "0" ? "1" : "0") + report.hash.slice(1);
-    const bad = await (await fetch(`${origin}/verify/${report.code}?hash=${forgedHash}`)).text();
-    expect(bad).toContain('data-authentic="false"');
-    expect(bad).toContain('data-problem="HASH_MISMATCH"');
-    expect((await fetch(`${origin}/verify/${report.code}`, { method: "POST" })).status).toBe(405);
-
-    const keys = (await (await fetch(`${origin}/report-keys`)).json()) as { keys: Array<{ keyId: string; city: string; publicKey: string }> };
-    const key = keys.keys.find((k) => k.keyId === report.keyId)!;
-    expect(key.city).toBe("610800");
-    expect(verify(null, Buffer.from(report.content), createPublicKey(key.publicKey), Buffer.from(report.signature, "base64url"))).toBe(true);
-  });
-
-  it("prints the report as a PDF whose first page, Chinese text and all, is not blank", async () => {
-    const firm = await hub.store.prisma.enterprise.findFirstOrThrow({ where: { registeredCityCode: "640100" } });
-    const r = await hub.query<{ issueCreditReport: Issued }>(ISSUE, { s: firm.uscc, p: "资质认定" }, { as: YINCHUAN });
-    expect(r.errors).toBeUndefined();
-    const res = await fetch(`${origin}/verify/${r.data!.issueCreditReport.code}/report.pdf`);
-    expect(res.status).toBe(200);
-    expect(res.headers.get("content-type")).toBe("application/pdf");
-    const pdf = Buffer.from(await res.arrayBuffer());
-    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
-    const dir = join("test-output", "reports");
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "report.pdf"), pdf);
-    execFileSync(PDFTOPPM, ["-f", "1", "-l", "1", "-r", "50", "-gray", "-singlefile", join(dir, "report.pdf"), join(dir, "page1")]);
-    // A PGM (P5) of the first page: count the pixels that are not white.
-    const pgm = readFileSync(join(dir, "page1.pgm"));
-    const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(pgm.subarray(0, 40).toString("latin1"))!;
-    const pixels = pgm.subarray(header[0].length);
-    expect(pixels.length).toBe(Number(header[1]) * Number(header[2]));
-    const inked = pixels.reduce((n, v) => n + (v < 200 ? 1 : 0), 0);
-    expect(inked / pixels.length).toBeGreaterThan(0.01);
-    // The Chinese text is text (a CJK font embedded), not missing-glyph boxes.
-    const text = execFileSync("/usr/bin/pdftotext", ["-l", "1", join(dir, "report.pdf"), "-"]).toString();
-    expect(text).toContain("公共信用信息报告");
-    expect(text).toContain(firm.name);
   }, 60_000);
 });
