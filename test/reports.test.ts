@@ -82,6 +82,8 @@ describe("credit reports, verification and recognition", () => {
     const v = await check(r.id, forged);
     expect(v.authentic).toBe(false);
     expect(v.problems.map((p) => p.code)).toEqual(["HASH_MISMATCH"]);
+    // Verification tells the caller the subject's status today: registered as a look-up (F47).
+    expect(await hub.store.prisma.queryRegistration.count({ where: { subjectId: firms[0], field: "Query.verifyCreditReport", callerSub: READER.sub } })).toBe(2);
     const malformed = await hub.query(VERIFY, { id: r.id, h: r.hash.slice(2) }, { as: READER });
     expect(malformed.errors![0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT", field: "hash" } });
     const unknown = await hub.query(VERIFY, { id: "999999", h: r.hash }, { as: READER });

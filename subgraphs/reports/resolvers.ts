@@ -1,4 +1,6 @@
+import type { GraphQLResolveInfo } from "graphql";
 import type { Resolvers } from "../../lib/service/subgraph.js";
+import { selectedFields } from "../../lib/service/registration.js";
 import { badInput, hubError } from "../../lib/errors.js";
 import { cityOf, requireCity } from "../../lib/cities.js";
 import { requireRowId as intId, requireUscc } from "../../lib/ids/index.js";
@@ -81,9 +83,13 @@ export function createResolvers(maxPageSize: number): Resolvers {
         const r = await ctx.loaders.recognition.load(intId(a.id, "id"));
         return r && mayBeSeenBy(ctx, r) ? r : null;
       },
-      verifyCreditReport: async (_: unknown, a: { id: string; hash: string }, ctx: ReportsContext) => {
+      verifyCreditReport: async (_: unknown, a: { id: string; hash: string }, ctx: ReportsContext, info: GraphQLResolveInfo) => {
         const hash = requireHash(a.hash);
-        return verifyReport(ctx.store.prisma, ctx.reports, await reportOrFail(ctx, a.id), hash);
+        const report = await reportOrFail(ctx, a.id);
+        const verification = await verifyReport(ctx.store.prisma, ctx.reports, report, hash);
+        // It tells the caller the subject's status today (查询登记, F47): registered before it leaves, like any look-up.
+        await ctx.registrar.load({ subjectKind: "ENTERPRISE", subjectId: report.subjectId, field: "Query.verifyCreditReport", fields: selectedFields(info), result: "FOUND", unmasked: false });
+        return verification;
       },
       reportSigningKeys: (_: unknown, a: { cities?: string[] }, ctx: ReportsContext) =>
         signingKeys(ctx.store.prisma, (a.cities ?? []).map((c) => requireCity(c, "cities").code)),
