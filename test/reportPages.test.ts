@@ -50,6 +50,7 @@ describe("the public verification page and the PDF", () => {
     expect(missing.status).toBe(404);
     expect(await missing.text()).not.toContain(firm.name);
     expect((await fetch(`${origin}/verify/${report.code}/../../graphql`)).status).not.toBe(200);
+    expect((await fetch(`${origin}/verify/${report.code}/report.pdf/more`)).status).toBe(404);
 
     const forgedHash = (report.hash[0] === "0" ? "1" : "0") + report.hash.slice(1);
     const bad = await (await fetch(`${origin}/verify/${report.code}?hash=${forgedHash}`)).text();

@@ -86,6 +86,9 @@ describe("credit reports, verification and recognition", () => {
     expect(await hub.store.prisma.queryRegistration.count({ where: { subjectId: firms[0], field: "Query.verifyCreditReport", callerSub: READER.sub } })).toBe(2);
     const malformed = await hub.query(VERIFY, { id: r.id, h: r.hash.slice(2) }, { as: READER });
     expect(malformed.errors![0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT", field: "hash" } });
+    const read = await hub.query<{ creditReport: { hash: string } }>(`query($id: ID!) { creditReport(id: $id) { hash } }`, { id: r.id }, { as: READER });
+    expect(read.data!.creditReport.hash).toBe(r.hash);
+    expect(await hub.store.prisma.queryRegistration.count({ where: { subjectId: firms[0], field: "Query.creditReport", callerSub: READER.sub } })).toBe(1);
     const unknown = await hub.query(VERIFY, { id: "999999", h: r.hash }, { as: READER });
     expect(unknown.errors![0].extensions?.code).toBe("NOT_FOUND");
   });

@@ -26,6 +26,9 @@ async function reportOrFail(ctx: ReportsContext, id: string): Promise<CreditRepo
   return report;
 }
 
+const registerLookup = (ctx: ReportsContext, uscc: string, field: string, info: GraphQLResolveInfo) =>
+  ctx.registrar.load({ subjectKind: "ENTERPRISE", subjectId: uscc, field, fields: selectedFields(info), result: "FOUND", unmasked: false });
+
 /** A city sees the decisions it took and those on its own reports. */
 const mayBeSeenBy = (ctx: ReportsContext, r: ReportRecognition) => r.recognisingCityCode === ctx.identity!.city || r.issuingCityCode === ctx.identity!.city;
 
@@ -78,7 +81,12 @@ const entityResolvers = {
 export function createResolvers(maxPageSize: number): Resolvers {
   return {
     Query: {
-      creditReport: (_: unknown, a: { id: string }, ctx: ReportsContext) => ctx.loaders.report.load(intId(a.id, "id")),
+      creditReport: async (_: unknown, a: { id: string }, ctx: ReportsContext, info: GraphQLResolveInfo) => {
+        const report = await ctx.loaders.report.load(intId(a.id, "id"));
+        // A report is the subject's credit file: reading it is a look-up (F47), registered before it leaves.
+        if (report) await registerLookup(ctx, report.subjectId, "Query.creditReport", info);
+        return report;
+      },
       reportRecognition: async (_: unknown, a: { id: string }, ctx: ReportsContext) => {
         const r = await ctx.loaders.recognition.load(intId(a.id, "id"));
         return r && mayBeSeenBy(ctx, r) ? r : null;
@@ -88,7 +96,7 @@ export function createResolvers(maxPageSize: number): Resolvers {
         const report = await reportOrFail(ctx, a.id);
         const verification = await verifyReport(ctx.store.prisma, ctx.reports, report, hash);
         // It tells the caller the subject's status today (查询登记, F47): registered before it leaves, like any look-up.
-        await ctx.registrar.load({ subjectKind: "ENTERPRISE", subjectId: report.subjectId, field: "Query.verifyCreditReport", fields: selectedFields(info), result: "FOUND", unmasked: false });
+        await registerLookup(ctx, report.subjectId, "Query.verifyCreditReport", info);
         return verification;
       },
       reportSigningKeys: (_: unknown, a: { cities?: string[] }, ctx: ReportsContext) =>

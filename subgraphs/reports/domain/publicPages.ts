@@ -47,10 +47,10 @@ export function publicPagesRoute(chromiumPath: string): (store: Store, logger: L
       return send(res, 200, "application/json; charset=utf-8", JSON.stringify({ algorithm: "Ed25519", keys: keys.map((k) => ({ keyId: k.keyId, city: k.cityCode, publicKey: k.publicKey, validFrom: k.validFrom, validTo: k.validTo, revokedAt: k.revokedAt, revocationReason: k.revocationReason })) }));
     }
     if (url.pathname !== "/verify" && !url.pathname.startsWith("/verify/")) return false;
-    const [, , rawCode = "", file] = url.pathname.split("/");
+    const [, , rawCode = "", file, ...rest] = url.pathname.split("/");
     const code = rawCode.toUpperCase();
     const report = CODE.test(code) ? await reportByCode(store.prisma, code) : null;
-    if (!report || (file !== undefined && file !== "report.pdf")) {
+    if (!report || rest.length > 0 || (file !== undefined && file !== "report.pdf")) {
       return send(res, 404, "text/html; charset=utf-8", page("未找到该报告 · No such report", `<p>没有核验码为 <code>${esc(rawCode)}</code> 的信用报告。请核对报告上印制的核验码。</p><p>No credit report has the code ${esc(rawCode)}.</p>`));
     }
     const content = parse(report.content);
