@@ -55,7 +55,7 @@ export function subgraphModules(cfg: Cfg, links?: SubgraphLinks): Record<string,
       maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
       keysDir: cfg.HUB_REPORT_KEYS_DIR ?? join(cfg.HUB_DATA_DIR ?? ".data", "report-keys"),
       chromiumPath: cfg.HUB_CHROMIUM ?? "/usr/bin/chromium",
-      contracts: links ? { enterprise: links.enterpriseUrl, lists: links.listsUrl ?? (() => undefined), ratings: links.ratingsUrl ?? (() => undefined), secret: links.gatewaySecret } : undefined,
+      contracts: links ? { enterprise: links.enterpriseUrl, lists: links.listsUrl ?? (() => undefined), ratings: links.ratingsUrl ?? (() => undefined), relations: links.relationsUrl, secret: links.gatewaySecret } : undefined,
     }),
     monitoring: monitoringSubgraph({
       maxPageSize: cfg.HUB_MAX_PAGE_SIZE,

@@ -58,6 +58,10 @@ describe("credit reports, verification and recognition", () => {
     expect(content.sections.lists.some((e: { issuingCity: { code: string } }) => e.issuingCity.code === listed.issuingCityCode)).toBe(true);
     expect(content.sections).toHaveProperty("supervisionTier.tier");
     expect(content.sections.measuresInForce).toEqual([]);
+    // The related-party risk as the relations subgraph scores it, without the related parties' identities.
+    expect(content.sections.relatedPartyRisk).toMatchObject({ available: true, score: expect.any(Number) });
+    expect(content.sections.relatedPartyRisk.score).toBeGreaterThanOrEqual(0);
+    expect(JSON.stringify(content.sections.relatedPartyRisk)).not.toMatch(/"subject"|"uscc"|"idNumber"/);
     const reg = await hub.store.prisma.queryRegistration.findFirst({ where: { subjectId: listed.subjectId, field: "Mutation.issueCreditReport", callerSub: YULIN.sub } });
     expect(reg?.result).toBe("FOUND");
   });

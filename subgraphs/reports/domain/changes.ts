@@ -1,7 +1,7 @@
 /** What changed in a subject's status since a report was issued (F39): its snapshot against today's facts. */
 import type { Sections } from "./snapshot.js";
 
-export type ChangeKind = "NEW_LIST_ENTRY" | "LIST_ENTRY_STATE_CHANGED" | "LIST_ENTRY_REMOVED" | "NEW_RATING" | "RATING_NO_LONGER_IN_FORCE" | "TIER_CHANGED";
+export type ChangeKind = "NEW_LIST_ENTRY" | "LIST_ENTRY_STATE_CHANGED" | "LIST_ENTRY_REMOVED" | "NEW_RATING" | "RATING_NO_LONGER_IN_FORCE" | "TIER_CHANGED" | "RELATED_PARTY_RISK_CHANGED";
 
 export interface StatusChange {
   kind: ChangeKind;
@@ -14,6 +14,8 @@ export interface StatusChange {
   ratingId?: string;
   fromTier?: string | null;
   toTier?: string | null;
+  fromScore?: number | null;
+  toScore?: number | null;
 }
 
 /** Changes in the sections the report shows (a section it leaves out is not compared). */
@@ -39,6 +41,10 @@ export function statusChanges(issued: Sections, now: Sections): StatusChange[] {
   }
   if (issued.supervisionTier && now.supervisionTier && issued.supervisionTier.tier !== now.supervisionTier.tier) {
     changes.push({ kind: "TIER_CHANGED", description: `supervision tier ${issued.supervisionTier.tier} → ${now.supervisionTier.tier}`, fromTier: issued.supervisionTier.tier, toTier: now.supervisionTier.tier });
+  }
+  const [was, is] = [issued.relatedPartyRisk, now.relatedPartyRisk];
+  if (was?.available && is?.available && was.score !== is.score) {
+    changes.push({ kind: "RELATED_PARTY_RISK_CHANGED", description: `related-party risk ${was.score} → ${is.score}`, fromScore: was.score, toScore: is.score });
   }
   return changes;
 }

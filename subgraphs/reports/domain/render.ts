@@ -33,6 +33,10 @@ function sectionsHtml(s: Sections): string {
   if (s.lists) parts.push(`<h2>名单信息（各成员城市）</h2>${table(["编号", "名单", "状态", "认定部门", "城市", "认定依据", "公示截止"], s.lists.map((e) => [e.id, LIST_TYPES[e.listType] ?? e.listType, e.state, e.authority, e.issuingCity.name, `${e.basis.referenceNumber}（${e.basis.decidedOn}）`, e.publicityUntil ?? "—"]), "未列入任何成员城市的名单")}`);
   if (s.ratings) parts.push(`<h2>信用评价</h2>${table(["评价城市", "标尺", "评价机构", "等级", "分级", "评价日期", "有效期至"], s.ratings.map((r) => [r.issuingCity.name, `${r.scale.title} v${r.scale.version}`, r.evaluator, r.grade, TIERS[r.tier] ?? r.tier, r.ratedOn, r.validUntil]), "无有效的信用评价")}`);
   if (s.supervisionTier) parts.push(`<h2>信用分级分类监管</h2><p>当前监管等级：<strong>${esc(TIERS[s.supervisionTier.tier] ?? s.supervisionTier.tier)}</strong>${s.supervisionTier.rated ? "" : "（未评价，按一般风险管理）"}</p>`);
+  if (s.relatedPartyRisk) {
+    const r = s.relatedPartyRisk;
+    parts.push(`<h2>关联方风险</h2>${r.available ? `<p>关联方风险评分：<strong>${esc(r.score)}</strong>（0–1）</p>${table(["关联方类型", "风险标记", "距离（层）", "贡献"], r.contributions.map((c) => [c.kind, c.flags.join("、"), c.distance, c.contribution]), "3 层以内无带风险标记的关联方")}` : `<p class="empty">出具时关联图谱不可用，本报告不含关联方风险。</p>`}`);
+  }
   if (s.measuresInForce) parts.push(`<h2>在执行的联合奖惩措施</h2>${table(["措施"], s.measuresInForce.map((m) => [JSON.stringify(m)]), "无")}`);
   return parts.join("\n");
 }

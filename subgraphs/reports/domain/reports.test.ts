@@ -36,6 +36,13 @@ describe("status changes since issue", () => {
     ]);
   });
 
+  it("names a moved related-party risk score, and none when the graph was unavailable either time", () => {
+    const risk = (score: number) => ({ available: true as const, score, contributions: [] });
+    expect(statusChanges({ relatedPartyRisk: risk(0.1) }, { relatedPartyRisk: risk(0.55) })).toEqual([expect.objectContaining({ kind: "RELATED_PARTY_RISK_CHANGED", fromScore: 0.1, toScore: 0.55 })]);
+    expect(statusChanges({ relatedPartyRisk: risk(0.1) }, { relatedPartyRisk: risk(0.1) })).toEqual([]);
+    expect(statusChanges({ relatedPartyRisk: { available: false } }, { relatedPartyRisk: risk(0.55) })).toEqual([]);
+  });
+
   it("compares only the sections the report shows", () => {
     expect(statusChanges({ lists: [] }, { lists: [], ratings: [rating("8", "HIGH_RISK")], supervisionTier: { tier: "HIGH_RISK", rated: true, since: null } })).toEqual([]);
   });

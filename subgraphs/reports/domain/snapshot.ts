@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
 import type { Section } from "../templates/index.js";
-import type { CityRef, EnterpriseFacts, FactSources, ListEntryFact, MeasureFact, RatingFact, TierFact } from "./sources.js";
+import type { CityRef, EnterpriseFacts, FactSources, ListEntryFact, MeasureFact, RatingFact, RiskFact, TierFact } from "./sources.js";
 
 export const REPORT_FORMAT = "yellow-river-credit-report/1";
 
@@ -16,6 +16,7 @@ export interface Sections {
   lists?: ListEntryFact[];
   ratings?: RatingFact[];
   supervisionTier?: TierFact;
+  relatedPartyRisk?: RiskFact;
   measuresInForce?: MeasureFact[];
 }
 
@@ -48,10 +49,11 @@ const has = (sections: readonly Section[], ...any: Section[]) => any.some((s) =>
  * (asked whenever registration data is shown, which every template does).
  */
 export async function gatherSections(sources: FactSources, uscc: string, city: string, sections: readonly Section[]): Promise<{ sections: Sections; name: string | null }> {
-  const [enterprise, lists, ratings, measures] = await Promise.all([
+  const [enterprise, lists, ratings, risk, measures] = await Promise.all([
     has(sections, "registration", "licenses", "penalties") ? sources.enterprise(uscc, city) : Promise.resolve(undefined),
     has(sections, "lists") ? sources.lists(uscc, city) : Promise.resolve(undefined),
     has(sections, "ratings", "supervisionTier") ? sources.ratings(uscc, city) : Promise.resolve(undefined),
+    has(sections, "relatedPartyRisk") ? sources.relatedPartyRisk(uscc, city) : Promise.resolve(undefined),
     has(sections, "measuresInForce") ? sources.measuresInForce(uscc, city) : Promise.resolve(undefined),
   ]);
   const out: Sections = {};
@@ -61,6 +63,7 @@ export async function gatherSections(sources: FactSources, uscc: string, city: s
   if (lists) out.lists = [...lists].sort((a, b) => Number(a.id) - Number(b.id));
   if (ratings && sections.includes("ratings")) out.ratings = [...ratings.ratings].sort((a, b) => Number(a.id) - Number(b.id));
   if (ratings && sections.includes("supervisionTier")) out.supervisionTier = ratings.supervisionTier;
+  if (risk) out.relatedPartyRisk = risk;
   if (measures) out.measuresInForce = measures;
   return { sections: out, name: enterprise === null ? null : (enterprise?.registration.name ?? "") };
 }

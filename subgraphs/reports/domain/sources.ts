@@ -5,7 +5,7 @@
 import { callSubgraph } from "../../../lib/service/subgraphClient.js";
 
 type Url = () => string | undefined;
-export interface SourceLinks { enterprise: Url; lists: Url; ratings: Url; secret: string }
+export interface SourceLinks { enterprise: Url; lists: Url; ratings: Url; relations?: Url; secret: string }
 
 export interface CityRef { code: string; name: string }
 
@@ -27,6 +27,14 @@ export interface RatingFact {
 
 export interface TierFact { tier: string; rated: boolean; since: string | null }
 
+/**
+ * 关联方风险 as the relations subgraph scores it, without naming the related parties (a report
+ * shows no one else's identity); `available: false` when the graph could not be asked.
+ */
+export type RiskFact =
+  | { available: true; score: number; contributions: Array<{ kind: string; flags: string[]; distance: number; contribution: number }> }
+  | { available: false };
+
 /** 联合奖惩措施 in force on the subject. */
 export interface MeasureFact { [key: string]: unknown }
 
@@ -34,6 +42,7 @@ export interface FactSources {
   enterprise(uscc: string, city: string): Promise<EnterpriseFacts | null>;
   lists(uscc: string, city: string): Promise<ListEntryFact[]>;
   ratings(uscc: string, city: string): Promise<{ ratings: RatingFact[]; supervisionTier: TierFact }>;
+  relatedPartyRisk(uscc: string, city: string): Promise<RiskFact>;
   /**
    * HOOK for the measures subgraph (creditCheck, the measure catalogue, commitments), built in
    * parallel: once it publishes its contract, ask it here. Until then a report shows no measures.
@@ -52,7 +61,11 @@ const RATINGS = `query($r: [_Any!]!) { _entities(representations: $r) { ... on E
   ratings { id evaluatorType evaluator issuingCity ${CITY} scale { id version title } field score grade tier ratedOn validUntil }
   supervisionTier { tier rated since } } } }`;
 
+const RISK = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Enterprise { relatedPartyRisk { score contributions { kind flags distance contribution } } } } }`;
+
 type Entities<T> = { _entities: Array<T | null> };
+/** Four decimals: what a reader can compare, and what a re-run of the same graph gives. */
+const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
 const rep = (uscc: string) => ({ r: [{ __typename: "Enterprise", uscc }] });
 
 function need(url: Url, name: string): string {
@@ -62,8 +75,8 @@ function need(url: Url, name: string): string {
 }
 
 export function contractSources(links: SourceLinks): FactSources {
-  const ask = <T>(url: Url, name: string, query: string, uscc: string, city: string) =>
-    callSubgraph<Entities<T>>(need(url, name), links.secret, "reports", ["credit:read"], query, rep(uscc), city).then((d) => d._entities[0] ?? null);
+  const ask = <T>(url: Url, name: string, query: string, uscc: string, city: string, scopes = ["credit:read"]) =>
+    callSubgraph<Entities<T>>(need(url, name), links.secret, "reports", scopes, query, rep(uscc), city).then((d) => d._entities[0] ?? null);
   return {
     async enterprise(uscc, city) {
       const e = await ask<EnterpriseFacts["registration"] & { administrativeLicenses: EnterpriseFacts["licenses"]; administrativePenalties: EnterpriseFacts["penalties"] }>(links.enterprise, "enterprise", ENTERPRISE, uscc, city);
@@ -75,6 +88,17 @@ export function contractSources(links: SourceLinks): FactSources {
     async ratings(uscc, city) {
       const r = await ask<{ ratings: RatingFact[]; supervisionTier: TierFact }>(links.ratings, "ratings", RATINGS, uscc, city);
       return r ?? { ratings: [], supervisionTier: { tier: "NORMAL", rated: false, since: null } };
+    },
+    async relatedPartyRisk(uscc, city) {
+      // The graph is optional in the hub (and may be down): the report says so rather than failing.
+      if (!links.relations?.()) return { available: false };
+      try {
+        const r = await ask<{ relatedPartyRisk: { score: number; contributions: Array<{ kind: string; flags: string[]; distance: number; contribution: number }> } }>(links.relations, "relations", RISK, uscc, city, ["credit:read", "graph:read"]);
+        if (!r) return { available: false };
+        return { available: true, score: round4(r.relatedPartyRisk.score), contributions: r.relatedPartyRisk.contributions.map((c) => ({ ...c, contribution: round4(c.contribution) })) };
+      } catch {
+        return { available: false };
+      }
     },
     measuresInForce: async () => [],
   };

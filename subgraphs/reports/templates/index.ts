@@ -11,7 +11,7 @@ export const USES = ["procurement", "tendering", "approval", "market-entry", "qu
 export type Use = (typeof USES)[number];
 
 /** The parts of a snapshot a template may show. `measuresInForce` stays empty until the measures subgraph exists. */
-export const SECTIONS = ["registration", "licenses", "penalties", "lists", "ratings", "supervisionTier", "measuresInForce"] as const;
+export const SECTIONS = ["registration", "licenses", "penalties", "lists", "ratings", "supervisionTier", "relatedPartyRisk", "measuresInForce"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 const templateSchema = z.object({
