@@ -25,6 +25,8 @@ export interface GatewayOptions {
   /** Event streams for subscriptions (graphql-ws on /graphql, SSE on /graphql/stream), as the subgraphs declare them. */
   events?: { bus: EventBus; maxQueue: number; streams: StreamDeclaration[] };
   introspection?: boolean;
+  /** Paths served without a token by the service behind them (a subgraph's public pages): GETs under `prefix` are forwarded to `target`'s origin. */
+  publicPaths?: Array<{ prefix: string; target: () => string | undefined }>;
   logger?: Logger;
 }
 

@@ -22,6 +22,7 @@ import { maskPersonalDataPlugin } from "./plugins/maskPersonalData.js";
 import { trustedDocumentsPlugin } from "./plugins/trustedDocuments.js";
 import { createSubscriptions } from "./subscriptions/index.js";
 import { dashboardRoute } from "./dashboard.js";
+import { publicPathsRoute } from "./publicPaths.js";
 
 export type { GatewayContext } from "./context.js";
 export type { GatewayOptions, GatewayLimits, SupergraphSource } from "./config.js";
@@ -67,6 +68,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningService
     routes: [
       ...(subscriptions ? [subscriptions.route] : []),
       dashboardRoute(),
+      ...(opts.publicPaths?.length ? [publicPathsRoute(opts.publicPaths, logger)] : []),
       metricsRoute(() => {
         const live = subscriptions?.stats() ?? { groups: 0, members: 0 };
         return [

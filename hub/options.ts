@@ -29,6 +29,10 @@ export interface HubOptions {
   /** Event bus settings (NATS, Redis, or in-process) and the per-subscriber queue bound. */
   events?: { redisUrl?: string; natsUrl?: string; streamName?: string; subjectPrefix?: string; maxQueue: number };
   introspection?: boolean;
+  /** Where the cities' private report signing keys are kept; a fresh temporary folder when absent (tests). */
+  reportKeysDir?: string;
+  /** The Chromium that prints reports as PDF (HUB_CHROMIUM; Debian's /usr/bin/chromium when absent). */
+  chromium?: string;
   logger?: Logger;
 }
 
@@ -41,6 +45,7 @@ export function hubOptionsFromConfig(cfg: HubConfig, store: StoreLocation): HubO
     ledger: { key: cfg.HUB_LEDGER_KEY ?? localLedgerKey(cfg.HUB_DATA_DIR), anchorFile: cfg.HUB_ANCHOR_FILE ?? join(cfg.HUB_DATA_DIR, "anchors", "seals.log"), sealSeconds: cfg.HUB_SEAL_SECONDS },
     auth: authConfigFromConfig(cfg), limits: gatewayLimitsFromConfig(cfg), introspection: cfg.HUB_INTROSPECTION,
     events: { redisUrl: cfg.REDIS_URL, natsUrl: cfg.NATS_URL, maxQueue: cfg.HUB_SUBSCRIBER_QUEUE },
+    reportKeysDir: cfg.HUB_REPORT_KEYS_DIR ?? join(cfg.HUB_DATA_DIR, "report-keys"), chromium: cfg.HUB_CHROMIUM,
   };
 }
 

@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createLogger } from "../lib/logger.js";
 import { openStore, type Store } from "../prisma/store.js";
 import { seedDemoIfEmpty } from "../prisma/seed/demo.js";
@@ -43,13 +46,15 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const started: RunningSubgraph[] = [];
   // Without a configured one (tests, embedded trials), a key of this process: its history verifies while it runs.
   const ledgerKey = opts.ledger?.key ?? randomBytes(32).toString("base64url");
+  // Likewise the report signing keys: kept in a folder of this process unless configured.
+  const reportKeysDir = opts.reportKeysDir ?? mkdtempSync(join(tmpdir(), "hub-report-keys-"));
   try {
     await seedDemoIfEmpty(store, graphStore, { perCity: opts.seedPerCity, seed: opts.seed, historyKey: historyKeyFrom(ledgerKey) }, logger);
     // Shared with subgraphs run elsewhere (and benchmarks) when configured; private to this process otherwise.
     const gatewaySecret = opts.gatewaySecret ?? randomBytes(32).toString("base64url");
     const subgraphs: Record<string, RunningSubgraph> = {};
     const modules = subgraphModules(
-      { HUB_MAX_PAGE_SIZE: opts.maxPageSize, HUB_SWEEP_INTERVAL_SECONDS: opts.sweepIntervalSeconds ?? 3600, HUB_GRAPH_SYNC_SECONDS: opts.graphSyncSeconds ?? 60 },
+      { HUB_MAX_PAGE_SIZE: opts.maxPageSize, HUB_SWEEP_INTERVAL_SECONDS: opts.sweepIntervalSeconds ?? 3600, HUB_GRAPH_SYNC_SECONDS: opts.graphSyncSeconds ?? 60, HUB_REPORT_KEYS_DIR: reportKeysDir, HUB_CHROMIUM: opts.chromium },
       { gatewaySecret, ledgerKey, urlOf: (name) => subgraphs[name]?.url, bus, graph: graphStore },
     );
     for (const [name, mod] of Object.entries(modules)) {
@@ -65,6 +70,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     );
     const gateway = await startGateway({
       source: { kind: "sdl", supergraphSdl }, port: opts.port, host: opts.host, gatewaySecret, auth: opts.auth, limits: opts.limits, events: { bus, maxQueue: events.maxQueue, streams: Object.values(modules).flatMap((m) => m.events?.streams ?? []) }, introspection: opts.introspection, logger: logger.child({ service: "gateway" }),
+      publicPaths: Object.entries(modules).flatMap(([name, mod]) => (mod.publicRoutes?.prefixes ?? []).map((prefix) => ({ prefix, target: () => subgraphs[name]?.url }))),
     });
     return {
       url: gateway.url,

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { HubConfig } from "../lib/config.js";
 import type { BaseContext, SubgraphModule } from "../lib/service/subgraph.js";
 import { enterpriseSubgraph } from "../subgraphs/enterprise/index.js";
@@ -10,6 +11,7 @@ import { relationsSubgraph } from "../subgraphs/relations/index.js";
 import { monitoringSubgraph } from "../subgraphs/monitoring/index.js";
 import { ratingsSubgraph } from "../subgraphs/ratings/index.js";
 import { measuresSubgraph } from "../subgraphs/measures/index.js";
+import { reportsSubgraph } from "../subgraphs/reports/index.js";
 
 /** How subgraphs reach each other's public contracts (never each other's tables). */
 export interface SubgraphLinks {
@@ -24,7 +26,7 @@ export interface SubgraphLinks {
   graph?: GraphStore;
 }
 
-type Cfg = Pick<HubConfig, "HUB_MAX_PAGE_SIZE" | "HUB_SWEEP_INTERVAL_SECONDS" | "HUB_GRAPH_SYNC_SECONDS">;
+type Cfg = Pick<HubConfig, "HUB_MAX_PAGE_SIZE" | "HUB_SWEEP_INTERVAL_SECONDS" | "HUB_GRAPH_SYNC_SECONDS"> & Partial<Pick<HubConfig, "HUB_REPORT_KEYS_DIR" | "HUB_DATA_DIR" | "HUB_CHROMIUM">>;
 
 /** Every subgraph of the hub, by name, in start order: adding one is one line here. */
 export function subgraphModules(cfg: Cfg, links?: SubgraphLinks): Record<string, SubgraphModule<BaseContext>> {
@@ -47,6 +49,12 @@ export function subgraphModules(cfg: Cfg, links?: SubgraphLinks): Record<string,
       maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
       sweepIntervalSeconds: cfg.HUB_SWEEP_INTERVAL_SECONDS,
       contracts: links ? { lists: url("lists"), ratings: url("ratings"), relations: url("relations"), secret: links.gatewaySecret } : undefined,
+    }),
+    reports: reportsSubgraph({
+      maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
+      keysDir: cfg.HUB_REPORT_KEYS_DIR ?? join(cfg.HUB_DATA_DIR ?? ".data", "report-keys"),
+      chromiumPath: cfg.HUB_CHROMIUM ?? "/usr/bin/chromium",
+      contracts: links ? { enterprise: url("enterprise"), lists: url("lists"), ratings: url("ratings"), measures: url("measures"), relations: url("relations"), secret: links.gatewaySecret } : undefined,
     }),
     monitoring: monitoringSubgraph({
       maxPageSize: cfg.HUB_MAX_PAGE_SIZE,

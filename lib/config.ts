@@ -82,6 +82,10 @@ const schema = z
   HUB_ANCHOR_FILE: z.string().optional(),
   /** How often new rows of tamper-evident tables are sealed. */
   HUB_SEAL_SECONDS: z.coerce.number().min(0.1).default(5),
+  /** Where the cities' private report signing keys are kept (PKCS#8 PEM per city folder); default HUB_DATA_DIR/report-keys. */
+  HUB_REPORT_KEYS_DIR: z.string().optional(),
+  /** The Chromium that prints reports as PDF (Debian's package by default). */
+  HUB_CHROMIUM: z.string().optional(),
   /** Allow-list mode: a persisted-query manifest; only its operations run. */
   HUB_TRUSTED_DOCUMENTS: z.string().optional(),
 })

@@ -44,6 +44,16 @@ describe.each(["embedded", "postgres"] as const)("append-only tables on the %s s
     expect(await store.prisma.queryRegistration.findUnique({ where: { id: row.id } })).toMatchObject({ result: "FOUND" });
   });
 
+  it("keep issued credit reports and recognition decisions as they were written", async () => {
+    const report = await store.prisma.creditReport.create({
+      data: { code: "GUARD0000001", subjectId: "91610800MA703Q5X4L", template: "standard", purpose: "p", issuingCityCode: "610800", issuedBy: "s", issuedAt: new Date(), validUntil: new Date(), content: "{}", hash: "0".repeat(64), keyId: "k", signature: "s" },
+    });
+    await expect(store.prisma.creditReport.update({ where: { id: report.id }, data: { content: '{"forged":true}' } })).rejects.toThrow(/append-only/);
+    await expect(store.prisma.creditReport.delete({ where: { id: report.id } })).rejects.toThrow(/append-only/);
+    await expect(store.prisma.$executeRawUnsafe("UPDATE reports.report_recognition SET use = 'x'")).rejects.toThrow(/append-only/);
+    expect((await store.prisma.creditReport.findUniqueOrThrow({ where: { id: report.id } })).content).toBe("{}");
+  });
+
   it("refuse to change a list entry's history", async () => {
     await expect(store.prisma.$executeRawUnsafe("UPDATE lists.list_entry_history SET reason = 'x'")).rejects.toThrow(/append-only/);
     await expect(store.prisma.$executeRawUnsafe("DELETE FROM lists.list_entry_history")).rejects.toThrow(/append-only/);

@@ -23,7 +23,7 @@ describe("the schema folder prisma/schema/", () => {
   });
 
   it("holds schema.prisma and one file per PostgreSQL schema, and every one of them is read", async () => {
-    expect(pgSchemas).toEqual(["audit", "enterprise", "individual", "lists", "measures", "monitoring", "ratings"]);
+    expect(pgSchemas).toEqual(["audit", "enterprise", "individual", "lists", "measures", "monitoring", "ratings", "reports"]);
     const onDisk = (await readdir(defaultSchemaDir, { recursive: true })).filter((n) => n.endsWith(".prisma")).sort();
     const expected = ["schema.prisma", ...pgSchemas.map((s) => `${s}.prisma`)].sort();
     expect(onDisk).toEqual(expected);

@@ -4,7 +4,7 @@
  * where the person granted it to the caller's organisation (授权查询, F48); `grants:write`:
  * record and revoke such grants.
  */
-export const SCOPES = ["credit:read", "personal:read", "personal:granted", "grants:write", "lists:write", "ratings:write", "measures:write", "graph:read", "audit:read", "admin"] as const;
+export const SCOPES = ["credit:read", "personal:read", "personal:granted", "grants:write", "lists:write", "ratings:write", "measures:write", "reports:write", "reports:keys", "graph:read", "audit:read", "admin"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export function isScope(s: string): s is Scope {

@@ -11,7 +11,7 @@ import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
-import { createHttpService, listen, type RunningService } from "./http.js";
+import { createHttpService, listen, type Route, type RunningService } from "./http.js";
 import { metricsRoute } from "./metrics.js";
 import { isServiceIdentity } from "./subgraphClient.js";
 import { sqlScope } from "../../prisma/statementCounter.js";
@@ -41,6 +41,11 @@ export interface SubgraphModule<TContext extends BaseContext = BaseContext> {
   events?: SubgraphEvents;
   /** Its tamper-evident tables: the runtime seals their new rows (lib/service/ledger.ts). */
   sealed?: SealedTable[];
+  /**
+   * Pages anyone may open without a token (a report's verification page by its short code): the
+   * subgraph serves them beside /graphql, and the gateway forwards GETs under these prefixes to it.
+   */
+  publicRoutes?: { prefixes: string[]; route: (store: Store, logger: Logger) => Route };
   /** Scheduled work (sweeps) started with the subgraph; returns its stop function. */
   background?: (store: Store, logger: Logger) => BackgroundWork;
 }
@@ -131,7 +136,7 @@ export async function startSubgraph<T extends BaseContext>(mod: SubgraphModule<T
       if (scope && identity && isServiceIdentity(identity)) scope.background = true;
       return mod.createContext({ store: opts.store, logger, identity, registrar: createRegistrar(opts.store.prisma, identity), ledger });
     },
-    routes: [metricsRoute(() => [
+    routes: [...(mod.publicRoutes ? [mod.publicRoutes.route(opts.store, logger)] : []), metricsRoute(() => [
       { name: "hub_sql_statements_total", help: "SQL statements sent to the store for partner requests.", type: "counter", value: opts.store.statements.count, labels: { store: opts.store.kind } },
     ])],
     ready: async () => {

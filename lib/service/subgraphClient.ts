@@ -10,10 +10,12 @@ export function isServiceIdentity(identity: { sub: string }): boolean {
 
 /**
  * A subgraph asking another subgraph through its federation contract (never its
- * tables), as a service identity signed with the hub's shared secret.
+ * tables), as a service identity signed with the hub's shared secret. `city` is the city the
+ * service acts for, where the answer depends on it (a report issued by 榆林 shows 榆林's
+ * inspection rule); "000000" (none) otherwise.
  */
-export async function callSubgraph<T>(url: string, secret: string, service: string, scopes: string[], query: string, variables: Record<string, unknown>): Promise<T> {
-  const token = await signIdentity({ sub: `${SERVICE_PREFIX}${service}`, city: "000000", scopes: parseScopes(scopes), requestId: `${service}-${Date.now()}` }, secret);
+export async function callSubgraph<T>(url: string, secret: string, service: string, scopes: string[], query: string, variables: Record<string, unknown>, city = "000000"): Promise<T> {
+  const token = await signIdentity({ sub: `${SERVICE_PREFIX}${service}`, city, scopes: parseScopes(scopes), requestId: `${service}-${Date.now()}` }, secret);
   const res = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", [IDENTITY_HEADER]: token },
