@@ -1,0 +1,43 @@
+// The top frames of a `node --cpu-prof` profile (the hub's, written when it exits), by self
+// time and by time including callees, so a report can say where a missed target's time went.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { round } from "./figures.js";
+
+interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
+interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+
+const frameName = (n: ProfileNode) => {
+  const url = n.callFrame.url.replace(/^file:\/\/.*?\/node_modules\//, "node_modules/").replace(/^file:\/\/.*?\/wt-[^/]+\//, "");
+  return `${n.callFrame.functionName || "(anonymous)"} ${url}:${n.callFrame.lineNumber + 1}`;
+};
+
+/** The newest .cpuprofile in `dir`, summarised; null when there is none. */
+export function topFrames(dir: string, count = 15) {
+  const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).map((f) => join(dir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  if (files.length === 0) return null;
+  const p = JSON.parse(readFileSync(files[0], "utf8")) as Profile;
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const selfUs = new Map<number, number>();
+  p.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
+  const self = new Map<string, number>();
+  const total = new Map<string, number>();
+  let all = 0;
+  for (const [id, us] of selfUs) {
+    all += us;
+    const node = byId.get(id)!;
+    self.set(frameName(node), (self.get(frameName(node)) ?? 0) + us);
+    // Each frame once per sample even when it recurses.
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const name = frameName(byId.get(cur)!);
+      if (!seen.has(name)) total.set(name, (total.get(name) ?? 0) + us);
+      seen.add(name);
+    }
+  }
+  const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, count).map(([f, us]) => ({ frame: f, ms: round(us / 1000, 0), pct: round((100 * us) / all, 1) }));
+  const skip = /^\((root|program|idle|garbage collector)\)|^\(anonymous\) :0$/;
+  return { file: files[0], sampledMs: round(all / 1000, 0), bySelf: top(self), byTotal: top(new Map([...total].filter(([f]) => !skip.test(f)))) };
+}
