@@ -5,15 +5,21 @@ import { join } from "node:path";
 import { round } from "./figures.js";
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface Profile { nodes: ProfileNode[]; startTime: number; samples: number[]; timeDeltas: number[] }
+
+/** Now on the clock V8 stamps profile samples with (CLOCK_MONOTONIC, in µs), as in another process. */
+export const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 const frameName = (n: ProfileNode) => {
   const url = n.callFrame.url.replace(/^file:\/\/.*?\/node_modules\//, "node_modules/").replace(/^file:\/\/.*?\/wt-[^/]+\//, "");
   return `${n.callFrame.functionName || "(anonymous)"} ${url}:${n.callFrame.lineNumber + 1}`;
 };
 
-/** The newest .cpuprofile in `dir`, summarised; null when there is none. */
-export function topFrames(dir: string, count = 15) {
+/**
+ * The newest .cpuprofile in `dir`, summarised over the samples taken within `window` (µs on
+ * monotonicUs's clock: the load, without start-up and generation); null when there is none.
+ */
+export function topFrames(dir: string, window: { fromUs: number; toUs: number }, count = 15) {
   const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).map((f) => join(dir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
   if (files.length === 0) return null;
   const p = JSON.parse(readFileSync(files[0], "utf8")) as Profile;
@@ -21,7 +27,11 @@ export function topFrames(dir: string, count = 15) {
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const selfUs = new Map<number, number>();
-  p.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
+  let at = p.startTime;
+  p.samples.forEach((id, i) => {
+    at += p.timeDeltas[i] ?? 0;
+    if (at >= window.fromUs && at <= window.toUs) selfUs.set(id, (selfUs.get(id) ?? 0) + (p.timeDeltas[i] ?? 0));
+  });
   const self = new Map<string, number>();
   const total = new Map<string, number>();
   let all = 0;
@@ -37,6 +47,7 @@ export function topFrames(dir: string, count = 15) {
       seen.add(name);
     }
   }
+  if (all === 0) return { file: files[0], sampledMs: 0, problem: "no sample inside the window", bySelf: [], byTotal: [] };
   const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, count).map(([f, us]) => ({ frame: f, ms: round(us / 1000, 0), pct: round((100 * us) / all, 1) }));
   const skip = /^\((root|program|idle|garbage collector)\)|^\(anonymous\) :0$/;
   return { file: files[0], sampledMs: round(all / 1000, 0), bySelf: top(self), byTotal: top(new Map([...total].filter(([f]) => !skip.test(f)))) };

@@ -19,7 +19,7 @@ import { today as todayUtc } from "../lib/dates.js";
 import { parseFlags, positiveNumber } from "./args.js";
 import { Cleanup } from "./cleanup.js";
 import { rssMiB } from "./children.js";
-import { topFrames } from "./cpuProfile.js";
+import { monotonicUs, topFrames } from "./cpuProfile.js";
 import { generateRatingsAndCommitments } from "./creditData.js";
 import { CHECK_QUERY, MATTERS, checkLoad, expectedAnswers, type CheckProbe } from "./creditExpected.js";
 import { explainAccessPaths, statementsPerCall } from "./creditStatements.js";
@@ -120,7 +120,9 @@ export async function run(argv: string[]): Promise<unknown> {
     const checks = checkLoad(hub.ready.url, probes, expected);
     const hubIdleCpuCores = await idleCpuCores(hub);
     log(`hub idle CPU: ${hubIdleCpuCores} cores`);
+    const loadWindow = { fromUs: monotonicUs(), toUs: 0 };
     const creditCheck = await measureLevels("creditCheck", checks.load, { hub, levels: o.levels, warmupSec: o.warmupSec, durationSec: o.durationSec });
+    loadWindow.toUs = monotonicUs();
     const hubRss = rssMiB(hub.child.proc.pid);
 
     await cleanup.run();
@@ -138,7 +140,7 @@ export async function run(argv: string[]): Promise<unknown> {
       gateway: { creditCheck: { ...creditCheck, answers: checks.tally } },
       target: againstTarget(o, creditCheck),
       hub: { idleCpuCores: hubIdleCpuCores, rssMiB: hubRss, shutdown: hub.exit.value },
-      cpuProfile: o.cpuProf ? topFrames(o.cpuProf) : null,
+      cpuProfile: o.cpuProf ? { window: "the load (warm-up and every level), not start-up or generation", ...topFrames(o.cpuProf, loadWindow) } : null,
       notes: NOTES,
     };
   } finally {
