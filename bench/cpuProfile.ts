@@ -1,6 +1,6 @@
 // The top frames of a `node --cpu-prof` profile (the hub's, written when it exits), by self
 // time and by time including callees, so a report can say where a missed target's time went.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { round } from "./figures.js";
 
@@ -15,14 +15,9 @@ const frameName = (n: ProfileNode) => {
   return `${n.callFrame.functionName || "(anonymous)"} ${url}:${n.callFrame.lineNumber + 1}`;
 };
 
-/**
- * The newest .cpuprofile in `dir`, summarised over the samples taken within `window` (µs on
- * monotonicUs's clock: the load, without start-up and generation); null when there is none.
- */
-export function topFrames(dir: string, window: { fromUs: number; toUs: number }, count = 15) {
-  const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).map((f) => join(dir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  if (files.length === 0) return null;
-  const p = JSON.parse(readFileSync(files[0], "utf8")) as Profile;
+/** One profile summarised over the samples inside `window`. */
+function summarise(file: string, window: { fromUs: number; toUs: number }, count: number) {
+  const p = JSON.parse(readFileSync(file, "utf8")) as Profile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -35,9 +30,11 @@ export function topFrames(dir: string, window: { fromUs: number; toUs: number },
   const self = new Map<string, number>();
   const total = new Map<string, number>();
   let all = 0;
+  let idle = 0;
   for (const [id, us] of selfUs) {
     all += us;
     const node = byId.get(id)!;
+    if (node.callFrame.functionName === "(idle)") idle += us;
     self.set(frameName(node), (self.get(frameName(node)) ?? 0) + us);
     // Each frame once per sample even when it recurses.
     const seen = new Set<string>();
@@ -47,8 +44,23 @@ export function topFrames(dir: string, window: { fromUs: number; toUs: number },
       seen.add(name);
     }
   }
-  if (all === 0) return { file: files[0], sampledMs: 0, problem: "no sample inside the window", bySelf: [], byTotal: [] };
-  const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, count).map(([f, us]) => ({ frame: f, ms: round(us / 1000, 0), pct: round((100 * us) / all, 1) }));
+  const busy = all - idle;
+  const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, count).map(([f, us]) => ({ frame: f, ms: round(us / 1000, 0), pctOfBusy: round((100 * us) / Math.max(1, busy), 1) }));
   const skip = /^\((root|program|idle|garbage collector)\)|^\(anonymous\) :0$/;
-  return { file: files[0], sampledMs: round(all / 1000, 0), bySelf: top(self), byTotal: top(new Map([...total].filter(([f]) => !skip.test(f)))) };
+  return {
+    file, sampledMs: round(all / 1000, 0), busyMs: round(busy / 1000, 0),
+    bySelf: top(new Map([...self].filter(([f]) => !f.startsWith("(idle)")))), byTotal: top(new Map([...total].filter(([f]) => !skip.test(f)))),
+  };
+}
+
+/**
+ * The .cpuprofile files in `dir` (one per thread of the hub), each summarised over the samples
+ * taken within `window` (µs on monotonicUs's clock: the load, without start-up and generation);
+ * the busiest thread's in full, the others' busy time only. null when there is none.
+ */
+export function topFrames(dir: string, window: { fromUs: number; toUs: number }, count = 15) {
+  const files = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).map((f) => join(dir, f));
+  if (files.length === 0) return null;
+  const all = files.map((f) => summarise(f, window, count)).sort((a, b) => b.busyMs - a.busyMs);
+  return { ...all[0], otherThreads: all.slice(1).map((x) => ({ file: x.file, busyMs: x.busyMs })) };
 }
