@@ -21,7 +21,8 @@ async function tableCounts(sql: Sql): Promise<Counts> {
   // Per index, not per table: the hub's sweeps scan the same tables by other indexes.
   const rows = await sql.query<{ t: string; scans: string; ins: string }>(
     `SELECT 'index ' || schemaname || '.' || indexrelname AS t, coalesce(idx_scan, 0)::text AS scans, '0' AS ins FROM pg_stat_user_indexes
-     UNION ALL SELECT 'table ' || schemaname || '.' || relname, coalesce(seq_scan, 0)::text, n_tup_ins::text FROM pg_stat_user_tables`);
+     UNION ALL SELECT 'table ' || schemaname || '.' || relname, coalesce(seq_scan, 0)::text, n_tup_ins::text FROM pg_stat_user_tables
+     UNION ALL SELECT 'transactions', (xact_commit + xact_rollback)::text, '0' FROM pg_stat_database WHERE datname = current_database()`);
   return new Map(rows.map((r) => [r.t, { scans: Number(r.scans), inserts: Number(r.ins) }]));
 }
 
@@ -38,17 +39,23 @@ function delta(a: Counts, b: Counts): Counts {
 function perCall(calls: Counts, idle: Counts, idleScale: number, n: number) {
   const tables: Record<string, { scans: number; inserts: number }> = {};
   const bySchema: Record<string, { scans: number; inserts: number }> = {};
+  let transactions = 0;
   for (const [t, v] of calls) {
     const bg = idle.get(t) ?? { scans: 0, inserts: 0 };
     const scans = (v.scans - bg.scans * idleScale) / n;
     const inserts = (v.inserts - bg.inserts * idleScale) / n;
+    if (t === "transactions") {
+      transactions = round(scans);
+      continue;
+    }
     if (Math.abs(scans) < 0.05 && Math.abs(inserts) < 0.05) continue;
     tables[t] = { scans: round(scans), inserts: round(inserts) };
     const s = (bySchema[t.split(" ")[1].split(".")[0]] ??= { scans: 0, inserts: 0 });
     s.scans = round(s.scans + scans);
     s.inserts = round(s.inserts + inserts);
   }
-  return { bySchema, tables };
+  // Autocommit: each statement of a check is a transaction of its own (every subgraph, all stores' clients).
+  return { transactions, bySchema, tables };
 }
 
 export interface StatementProbe { name: string; subject: string; matter: string; expected: Expected | undefined }
