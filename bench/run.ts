@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   subscriptions: () => import("./subscriptions.js"),
   lists: () => import("./lists.js"),
   reports: () => import("./reports.js"),
+  "credit-check": () => import("./creditCheck.js"),
 };
 
 const [name, ...argv] = process.argv.slice(2);
