@@ -157,6 +157,25 @@ describe("joint reward and punishment", () => {
     expect(noGraph.errors?.[0].message).toContain("graph:read");
   });
 
+  it("runs as many statements of its own for a subject with many records as for one with none", async () => {
+    const busy = (await hub.store.prisma.listEntry.groupBy({ by: ["subjectId"], where: { subjectKind: "ENTERPRISE" }, _count: { _all: true }, orderBy: { _count: { subjectId: "desc" } }, take: 1 }))[0].subjectId;
+    const [none] = await plainFirms("150100");
+    await hub.settle();
+    const statements = async (s: string) => {
+      const before = hub.store.statements.count;
+      // (Selecting trigger.commitment would add one batched statement when any commitment triggers.)
+      const r = await hub.query<Check>(`query($s: ID!) { creditCheck(subject: $s, matter: "tendering", purpose: "资格审查") { restricted measures { measure { code } trigger { kind id } } } }`, { s }, { as: YINCHUAN });
+      expect(r.errors).toBeUndefined();
+      return { count: hub.store.statements.count - before, measures: r.data!.creditCheck.measures.length };
+    };
+    const [quiet, many] = [await statements(none.uscc), await statements(busy)];
+    expect(many.measures).toBeGreaterThan(0);
+    expect(quiet.measures).toBe(0);
+    // The breach look-up and the registration (the lists and ratings subgraphs, asked as a service, count theirs apart).
+    expect(many.count).toBe(quiet.count);
+    expect(quiet.count).toBe(2);
+  });
+
   it("refuses an unknown matter listing the known ones, and a malformed subject", async () => {
     const firm = (await hub.store.prisma.enterprise.findFirstOrThrow()).uscc;
     const r = await check(firm, "拍卖");

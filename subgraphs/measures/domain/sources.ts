@@ -68,12 +68,15 @@ async function ratings(c: Contracts, uscc: string): Promise<Trigger[]> {
   }));
 }
 
-/** Breached commitments of the subject, as triggers (the breach's negative record is the basis). */
+/** Breached commitments of the subject, as triggers (the breach's negative record is the basis): one statement. */
 async function breaches(prisma: PrismaClient, subject: string): Promise<Trigger[]> {
-  const rows = await prisma.commitmentBreach.findMany({ where: { subjectId: subject }, include: { commitment: { select: { type: true } } }, orderBy: { id: "asc" } });
+  const rows = await prisma.$queryRaw<Array<{ commitment_id: number; type: string; city_code: string; breached_on: Date; description: string }>>`
+    SELECT b.commitment_id, c.type, b.city_code, b.breached_on, b.description
+    FROM measures.commitment_breach b JOIN measures.credit_commitment c ON c.id = b.commitment_id
+    WHERE b.subject_id = ${subject} ORDER BY b.id`;
   return rows.map((b) => ({
-    kind: "COMMITMENT", id: String(b.commitmentId), type: b.commitment.type as CommitmentType, issuingCity: b.cityCode,
-    since: b.breachedOn.toISOString().slice(0, 10), expiresOn: null, basis: b.description,
+    kind: "COMMITMENT", id: String(b.commitment_id), type: b.type as CommitmentType, issuingCity: b.city_code,
+    since: new Date(b.breached_on).toISOString().slice(0, 10), expiresOn: null, basis: b.description,
   }));
 }
 
