@@ -41,6 +41,7 @@ export function subgraphModules(cfg: Cfg, links?: SubgraphLinks): Record<string,
     lists: listsSubgraph({
       maxPageSize: cfg.HUB_MAX_PAGE_SIZE,
       sweepIntervalSeconds: cfg.HUB_SWEEP_INTERVAL_SECONDS,
+      measures: links ? { url: url("measures"), secret: links.gatewaySecret } : undefined,
       responsible: links ? { enterprise: url("enterprise"), relations: links.graph ? url("relations") : undefined, secret: links.gatewaySecret } : undefined,
       ledgerKey: links?.ledgerKey ?? "",
     }),

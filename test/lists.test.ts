@@ -188,8 +188,17 @@ describe("lists through the gateway", () => {
     const submit = () => hub.query<{ submitRepairApplication: { id: string; status: string } }>(
       `mutation($c: CommitmentInput!) { submitRepairApplication(entryId: "${e.id}", commitment: $c) { id status } }`, { c: commitment }, { as: YINCHUAN });
     const app = await submit();
+    expect(app.errors).toBeUndefined();
     expect(app.data!.submitRepairApplication.status).toBe("SUBMITTED");
     const rid = app.data!.submitRepairApplication.id;
+    // The commitment is one record, kept by the measures subgraph: the application links it, the firm's commitments list it.
+    const linked = await hub.query<{ enterprise: { listEntries: Array<{ id: string; repairApplications: Array<{ id: string; commitment: { id: string; type: string; state: string; text: string; signatory: string; issuingCity: { code: string } } }> }>; commitments: Array<{ id: string; type: string }> } }>(
+      `query($u: ID!) { enterprise(uscc: $u) { listEntries { id repairApplications { id commitment { id type state text signatory issuingCity { code } } } } commitments { id type } } }`, { u: firms[10].uscc });
+    expect(linked.errors).toBeUndefined();
+    const filed = linked.data!.enterprise.listEntries.find((x) => x.id === e.id)!.repairApplications.find((r) => r.id === rid)!.commitment;
+    expect(filed).toMatchObject({ type: "REPAIR", state: "PENDING", text: commitment.text, signatory: "张三", issuingCity: { code: "610800" } });
+    expect(linked.data!.enterprise.commitments).toContainEqual({ id: filed.id, type: "REPAIR" });
+    expect(await hub.store.prisma.creditCommitment.count({ where: { subjectId: firms[10].uscc, type: "REPAIR" } })).toBe(1);
     const decide = (d: string, as: TokenClaims = YULIN) => hub.query<{ decideRepairApplication: { status: string } }>(`mutation { decideRepairApplication(id: "${rid}", decision: ${d}, reason: "材料齐全") { status } }`, undefined, { as });
     expect((await decide("CONFIRM")).errors![0].extensions?.code).toBe("INVALID_TRANSITION");
     expect((await decide("ACCEPT", YINCHUAN)).errors![0].extensions?.code).toBe("FORBIDDEN");

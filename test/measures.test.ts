@@ -183,6 +183,9 @@ describe("joint reward and punishment", () => {
     for (const known of ["procurement", "tendering", "approval", "market-entry"]) expect(r.errors![0].message).toContain(known);
     const bad = await check("91610800MA703Q5X4X", "tendering");
     expect(bad.errors![0].extensions?.code).toBe("BAD_USER_INPUT");
+    // Repair commitments are filed by the lists subgraph only: partners do not see the mutation.
+    const hidden = await hub.query(`mutation { recordRepairCommitment(input: { sourceRef: "x", subject: "${firm}", text: "t", signatory: "s", signedOn: "2026-01-01", authority: "a" }) { id } }`, undefined, { as: LANZHOU });
+    expect(hidden.errors![0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
   });
 
   it("breaches a 容缺 commitment once when its date passes, with a negative record, an event, and the measure it triggers", async () => {

@@ -4,7 +4,9 @@ import type { ListRules } from "../../subgraphs/lists/rules/index.js";
 import { recognize, type RecognizeInput } from "../../subgraphs/lists/domain/recognition.js";
 import { expireDue, transition } from "../../subgraphs/lists/domain/transitions.js";
 import { advanceObjection, submitObjection } from "../../subgraphs/lists/domain/objections.js";
-import { decideRepair, submitRepair } from "../../subgraphs/lists/domain/repairs.js";
+import { decideRepair, submitRepair, type RepairCommitments } from "../../subgraphs/lists/domain/repairs.js";
+import { recordRepairCommitment, settleCommitment } from "../../subgraphs/measures/domain/commitments.js";
+import { subjectKindOf } from "../../lib/ids/index.js";
 import { recordInterview } from "../../subgraphs/lists/domain/interviews.js";
 import type { Actor } from "../../subgraphs/lists/domain/entryTx.js";
 
@@ -24,6 +26,12 @@ export async function seedListsDemo(prisma: PrismaClient, rules: ListRules, opts
   }
   const cities = [...byCity.keys()];
   let made = 0;
+  // The repairs' commitments go to the measures subgraph's records, through its own domain functions (no subgraph runs yet).
+  const day = new Date().toISOString().slice(0, 10);
+  const commitments: RepairCommitments = {
+    file: async ({ city, sourceRef, ...c }) => (await recordRepairCommitment(prisma, { sub: `demo:${city}`, city }, { ...c, subjectKind: subjectKindOf(c.subject) ?? "ENTERPRISE" }, day, sourceRef)).id,
+    withdraw: async (id, city) => void (await settleCommitment(prisma, { sub: `demo:${city}`, city }, id, "WITHDRAWN", day)),
+  };
   for (const [city, firms] of byCity) {
     if (firms.length < 12) continue;
     const actor: Actor = { sub: `demo:${city}`, city, historyKey: opts.historyKey };
@@ -49,7 +57,7 @@ export async function seedListsDemo(prisma: PrismaClient, rules: ListRules, opts
     await recordInterview(prisma, actor, rect.id, "2026-08-15", "法定代表人", "约谈并要求限期整改");
     const repaired = await entry(firms[4], { severity: "GENERAL" }, "2024-01-10");
     await move(repaired.id, "PUBLISHED");
-    const done = await submitRepair(prisma, rules, other, repaired.id, commitment);
+    const done = await submitRepair(prisma, rules, other, repaired.id, commitment, commitments);
     await decideRepair(prisma, actor, done.id, "ACCEPT", "受理");
     await decideRepair(prisma, actor, done.id, "CONFIRM", "修复完成");
     await move((await entry(firms[5])).id, "PUBLISHED", "EXITED");
@@ -61,7 +69,7 @@ export async function seedListsDemo(prisma: PrismaClient, rules: ListRules, opts
     await advanceObjection(prisma, actor, objection.id, "ACCEPTED", "已受理，标注异议");
     const pending = await entry(firms[9], { severity: "GENERAL" }, "2024-02-20");
     await move(pending.id, "PUBLISHED");
-    await submitRepair(prisma, rules, actor, pending.id, commitment);
+    await submitRepair(prisma, rules, actor, pending.id, commitment, commitments);
     await entry(firms[10], { subject: firms[10].enterprise.legalRepresentativeId, listType: "MARKET_BAN", banScope: ["担任企业董事、监事、高级管理人员"], responsiblePersons: null });
     await entry(firms[11], { listType: "RED", severity: null, field: "纳税信用", authority: "税务局" });
   }

@@ -2,6 +2,7 @@ import { rowLoader, groupLoader } from "../../lib/service/loaders.js";
 import type { BaseContext } from "../../lib/service/subgraph.js";
 import type { ListRules } from "./rules/index.js";
 import type { ResponsiblePersonsLookup } from "./domain/recognition.js";
+import type { RepairCommitments } from "./domain/repairs.js";
 
 type PrismaClient = BaseContext["store"]["prisma"];
 
@@ -25,6 +26,8 @@ export interface ListsContext extends BaseContext {
   loaders: ListLoaders;
   rules: ListRules;
   lookupResponsible?: ResponsiblePersonsLookup;
+  /** Where repair applications file their commitments (the measures subgraph). */
+  repairCommitments: RepairCommitments;
   /** The key the history of this hub's changes is signed with. */
   historyKey: string;
 }

@@ -113,7 +113,7 @@ const mutationResolvers = {
     submitObjection(ctx.store.prisma, ctx.rules, actorOf(ctx), entryId(a.entryId, "entryId"), a.applicant, a.reason),
   advanceObjection: (_: unknown, a: { id: string; to: string; note: string }, ctx: ListsContext) => advanceObjection(ctx.store.prisma, actorOf(ctx), entryId(a.id), a.to, a.note),
   submitRepairApplication: (_: unknown, a: { entryId: string; commitment: CommitmentInput }, ctx: ListsContext) =>
-    submitRepair(ctx.store.prisma, ctx.rules, actorOf(ctx), entryId(a.entryId, "entryId"), a.commitment),
+    submitRepair(ctx.store.prisma, ctx.rules, actorOf(ctx), entryId(a.entryId, "entryId"), a.commitment, ctx.repairCommitments),
   decideRepairApplication: (_: unknown, a: { id: string; decision: string; reason: string }, ctx: ListsContext) => decideRepair(ctx.store.prisma, actorOf(ctx), entryId(a.id), a.decision, a.reason),
   revokeRepair: (_: unknown, a: { id: string; reason: string }, ctx: ListsContext) => revokeRepair(ctx.store.prisma, actorOf(ctx), entryId(a.id), a.reason),
   recordInterview: (_: unknown, a: { entryId: string; interviewedOn: string; interviewee: string; notes: string }, ctx: ListsContext) =>
@@ -157,7 +157,7 @@ const typeResolvers = {
   RepairApplication: {
     id: (r: RepairApplication) => String(r.id),
     entry: (r: RepairApplication, _: unknown, ctx: ListsContext) => ctx.loaders.entry.load(r.entryId),
-    commitment: (r: RepairApplication) => ({ text: r.commitmentText, signatory: r.commitmentSignatory, signedOn: r.commitmentSignedOn }),
+    commitment: (r: RepairApplication) => ({ id: String(r.commitmentId) }),
     filedByCity: (r: RepairApplication) => cityOf(r.filedByCity),
     submittedAt: (r: RepairApplication) => iso(r.submittedAt),
     decidedAt: (r: RepairApplication) => iso(r.decidedAt),

@@ -6,7 +6,8 @@ import { today } from "../../lib/dates.js";
 import { checkFirst, decodeCursor, encodeCursor } from "../../lib/service/pagination.js";
 import type { Catalogue, Measure } from "./catalogues/index.js";
 import { casePage, type CreditCommitment, type JointCase, type JointCaseParticipant, type JointCaseStep } from "./data.js";
-import { recordCommitment, settleCommitment, type CommitmentInput } from "./domain/commitments.js";
+import { recordCommitment, recordRepairCommitment, settleCommitment, type CommitmentInput } from "./domain/commitments.js";
+import { isServiceIdentity } from "../../lib/service/subgraphClient.js";
 import { effectiveness, openCase, takeStep, type OpenCaseInput } from "./domain/cases.js";
 import { applyMeasures, type AppliedMeasure, type PathStep } from "./domain/check.js";
 import { gatherParties } from "./domain/sources.js";
@@ -97,6 +98,11 @@ function queryResolvers(maxPageSize: number) {
 
 /** Commitments and cases: the writing side, each checked at the edge. */
 const mutationResolvers = {
+  recordRepairCommitment: (_: unknown, a: { input: { sourceRef: string; subject: string; text: string; signatory: string; signedOn: string; authority: string } }, ctx: MeasuresContext) => {
+    if (!isServiceIdentity(ctx.identity!)) throw hubError("FORBIDDEN", "repair commitments are filed with a repair application (submitRepairApplication), not on their own");
+    const s = requireSubjectId(a.input.subject, "subject");
+    return recordRepairCommitment(ctx.store.prisma, ctx.identity!, { ...a.input, subject: s.id, subjectKind: s.kind }, today(), a.input.sourceRef);
+  },
   recordCommitment: (_: unknown, a: { input: Omit<CommitmentInput, "subjectKind"> }, ctx: MeasuresContext) =>
     recordCommitment(ctx.store.prisma, ctx.identity!, commitmentInput(ctx, a.input), today()),
   settleCommitment: (_: unknown, a: { id: string; to: "FULFILLED" | "WITHDRAWN" }, ctx: MeasuresContext) =>

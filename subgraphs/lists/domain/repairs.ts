@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "../../../prisma/store.js";
 import type { ListEntry, RepairApplication } from "../../../prisma/generated/client.js";
 import { badInput, hubError } from "../../../lib/errors.js";
@@ -14,6 +15,17 @@ export interface CommitmentInput {
   signedOn: string;
 }
 
+/**
+ * Where a repair's commitment (信用承诺书) is kept: the measures subgraph's commitment records,
+ * one record the application links to (through its contract in the subgraph, its domain
+ * function in the demo seed). `file` is idempotent by `sourceRef`; `withdraw` undoes a filed
+ * commitment whose application could not be stored.
+ */
+export interface RepairCommitments {
+  file(c: CommitmentInput & { sourceRef: string; subject: string; authority: string; city: string }): Promise<number>;
+  withdraw(id: number, city: string): Promise<void>;
+}
+
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 
 async function log(tx: Tx, r: RepairApplication, actor: Actor, status: string, reason: string, city: string): Promise<void> {
@@ -21,31 +33,48 @@ async function log(tx: Tx, r: RepairApplication, actor: Actor, status: string, r
   await recordEvent(tx, RepairChanged, r.entryId, city, { repairId: r.id, entryId: r.entryId, status });
 }
 
-/** 信用修复申请 (F41–F43): needs a commitment, the minimum period passed, and no fraud bar in force. */
-export async function submitRepair(prisma: PrismaClient, rules: ListRules, actor: Actor, entryId: number, c: CommitmentInput): Promise<RepairApplication> {
+/** Whether the entry may be repaired today: live, past its minimum publicity, no fraud bar in force. */
+async function requireRepairable(tx: Tx | PrismaClient, rules: ListRules, entry: ListEntry, today: Date): Promise<void> {
+  if (!LIVE_STATES.includes(entry.state) || entry.listType === "RED") throw badInput("entryId", "state", `entry ${entry.id} is ${entry.state} ${entry.listType}: only live dishonesty entries can be repaired`);
+  if (entry.earliestRepairOn && entry.earliestRepairOn > today) {
+    throw badInput("entryId", "tooEarly", `repair may be applied for from ${iso(entry.earliestRepairOn)} (minimum publicity under ${entry.ruleVersion})`);
+  }
+  const lastFraud = await tx.repairApplication.findFirst({ where: { subjectId: entry.subjectId, revokedAt: { not: null } }, orderBy: { revokedAt: "desc" } });
+  if (lastFraud?.revokedAt) {
+    const possibleOn = addYears(new Date(iso(lastFraud.revokedAt)), rules.repairBarYears);
+    if (possibleOn > today) {
+      throw hubError("REPAIR_BARRED", `a repair of this subject was revoked for fraud on ${iso(lastFraud.revokedAt)}; a new application is possible from ${iso(possibleOn)}`, { possibleOn: iso(possibleOn) });
+    }
+  }
+}
+
+/**
+ * 信用修复申请 (F41–F43): needs a commitment, the minimum period passed, and no fraud bar in force.
+ * The commitment is filed first (a commitment record of the measures subgraph, made to the
+ * recognising city), then the application is stored linking it, the checks made again under the
+ * entry's lock; if that fails, the filed commitment is withdrawn.
+ */
+export async function submitRepair(prisma: PrismaClient, rules: ListRules, actor: Actor, entryId: number, c: CommitmentInput, commitments: RepairCommitments): Promise<RepairApplication> {
   if (c.text.trim().length < 10) throw badInput("commitment.text", "required", "a repair needs the signed commitment (信用承诺书) text");
   if (c.signatory.trim().length < 2) throw badInput("commitment.signatory", "required", "name who signed the commitment");
   const today = new Date(iso(new Date()));
   if (new Date(c.signedOn) > today) throw badInput("commitment.signedOn", "future", "the commitment cannot be signed in the future");
-  return prisma.$transaction(async (tx) => {
-    const entry = await lockEntry(tx, entryId);
-    if (!LIVE_STATES.includes(entry.state) || entry.listType === "RED") throw badInput("entryId", "state", `entry ${entryId} is ${entry.state} ${entry.listType}: only live dishonesty entries can be repaired`);
-    if (entry.earliestRepairOn && entry.earliestRepairOn > today) {
-      throw badInput("entryId", "tooEarly", `repair may be applied for from ${iso(entry.earliestRepairOn)} (minimum publicity under ${entry.ruleVersion})`);
-    }
-    const lastFraud = await tx.repairApplication.findFirst({ where: { subjectId: entry.subjectId, revokedAt: { not: null } }, orderBy: { revokedAt: "desc" } });
-    if (lastFraud?.revokedAt) {
-      const possibleOn = addYears(new Date(iso(lastFraud.revokedAt)), rules.repairBarYears);
-      if (possibleOn > today) {
-        throw hubError("REPAIR_BARRED", `a repair of this subject was revoked for fraud on ${iso(lastFraud.revokedAt)}; a new application is possible from ${iso(possibleOn)}`, { possibleOn: iso(possibleOn) });
-      }
-    }
-    const r = await tx.repairApplication.create({
-      data: { entryId, subjectId: entry.subjectId, status: "SUBMITTED", commitmentText: c.text.trim(), commitmentSignatory: c.signatory.trim(), commitmentSignedOn: new Date(c.signedOn), filedByCity: actor.city },
+  const entry = await prisma.listEntry.findUnique({ where: { id: entryId } });
+  if (!entry) throw hubError("NOT_FOUND", `no list entry ${entryId}`);
+  await requireRepairable(prisma, rules, entry, today);
+  const commitmentId = await commitments.file({ text: c.text.trim(), signatory: c.signatory.trim(), signedOn: c.signedOn, sourceRef: `lists.repair:${randomUUID()}`, subject: entry.subjectId, authority: entry.authority, city: entry.issuingCityCode });
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const locked = await lockEntry(tx, entryId);
+      await requireRepairable(tx, rules, locked, today);
+      const r = await tx.repairApplication.create({ data: { entryId, subjectId: locked.subjectId, status: "SUBMITTED", commitmentId, filedByCity: actor.city } });
+      await log(tx, r, actor, "SUBMITTED", `application with commitment ${commitmentId}`, locked.issuingCityCode);
+      return r;
     });
-    await log(tx, r, actor, "SUBMITTED", "application with commitment", entry.issuingCityCode);
-    return r;
-  });
+  } catch (err) {
+    await commitments.withdraw(commitmentId, entry.issuingCityCode).catch(() => undefined);
+    throw err;
+  }
 }
 
 /** The repair application and its entry, the entry locked (moves on one entry run one after the other), for the recognising city only. */

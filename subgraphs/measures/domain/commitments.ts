@@ -58,6 +58,16 @@ export async function recordCommitment(prisma: PrismaClient, by: Actor, input: C
   });
 }
 
+/**
+ * A repair application's commitment (信用修复承诺书), made to the city that recognised the entry:
+ * one record here, linked from the application by `sourceRef`; recording it again returns it.
+ */
+export async function recordRepairCommitment(prisma: PrismaClient, by: Actor, input: Omit<CommitmentInput, "type" | "matter" | "published" | "dueOn">, today: string, sourceRef: string): Promise<CreditCommitment> {
+  const existing = await prisma.creditCommitment.findUnique({ where: { sourceRef } });
+  if (existing) return existing;
+  return recordCommitment(prisma, by, { ...input, type: "REPAIR", matter: "credit-repair", published: false }, today, sourceRef);
+}
+
 /** 履约 or 撤回: only the city the commitment was made to, and only while it is pending. */
 export async function settleCommitment(prisma: PrismaClient, by: Actor, id: number, to: "FULFILLED" | "WITHDRAWN", today: string): Promise<CreditCommitment> {
   return prisma.$transaction(async (tx) => {
