@@ -7,6 +7,7 @@
  */
 import { badInput } from "../lib/errors.js";
 import { today } from "../lib/dates.js";
+import { batchedSink, feedBulk, type BulkSink } from "./bulk.js";
 import { assembleClusters } from "./components.js";
 import { nodeFromRow, type NodeRef, type PathQuery, type Row, type StoredEdge } from "./engine.js";
 import { CLEAR_QUERIES, COUNT_QUERIES, READ_META, WRITE_META, getEdgesQuery, getNodesQuery, removeEdgesQuery, selections, type EdgeSelection } from "./cypher.js";
@@ -15,7 +16,7 @@ import { controllersFrom } from "./ownership.js";
 import { byEnd, end, first, isSimple, toSteps, type RawPath } from "./paths.js";
 import { DEFAULT_RISK_DEPTH, riskFrom } from "./risk.js";
 import type {
-  Affiliate, Cluster, Controller, EdgeFilter, EdgeQuery, GraphEdge, GraphNode, GraphStore, NodeKind, PathStep,
+  Affiliate, BulkGraph, Cluster, Controller, EdgeFilter, EdgeQuery, GraphEdge, GraphNode, GraphStore, NodeKind, PathStep,
   RelatedPartyRisk, RelationType, SubjectId,
 } from "./types.js";
 import {
@@ -23,6 +24,7 @@ import {
 } from "./validate.js";
 
 const WRITE_BATCH = 500;
+const BULK_BATCH = 5000;
 export const MAX_PATH_DEPTH = 6;
 export const DEFAULT_CONTROL_DEPTH = 8;
 
@@ -111,6 +113,18 @@ export abstract class CypherGraphStore implements GraphStore {
       const stored = [...rows.values()].map((e) => ({ ...e, from: keyOf(fromKind, e.from), to: keyOf(toKind, e.to) }));
       for (const batch of chunks(stored, WRITE_BATCH)) await this.writeEdges(type, fromKind, toKind, batch);
     }
+  }
+
+  async bulkLoad(graph: BulkGraph): Promise<{ nodes: number; edges: number }> {
+    await this.init();
+    const { nodes } = await this.counts();
+    if (nodes > 0) throw new Error(`bulkLoad needs a graph without subject nodes; this one has ${nodes} (clear it, or upsert)`);
+    return feedBulk(graph, await this.bulkSink());
+  }
+
+  /** How this backend takes a bulk load; by default the upsert statements in larger batches. */
+  protected async bulkSink(): Promise<BulkSink> {
+    return batchedSink(BULK_BATCH, (kind, nodes) => this.writeNodes(kind, nodes), (type, f, t, edges) => this.writeEdges(type, f, t, edges));
   }
 
   /** The (type, kinds) combinations a filter touches, with the keys per kind of each end. */

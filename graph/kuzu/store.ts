@@ -14,11 +14,13 @@ import { join, resolve } from "node:path";
 import kuzu from "kuzu";
 import type { Connection, Database, KuzuValue, QueryResult } from "kuzu";
 import { CypherGraphStore } from "../base.js";
+import type { BulkSink } from "../bulk.js";
 import { nodeFromRow, relFromRow, type PathQuery, type Row, type StoredEdge } from "../engine.js";
 import { upsertEdgesQuery, upsertNodesQuery } from "../cypher.js";
 import { KEY_PROPERTY, isNodeKind, keyOf } from "../model.js";
 import type { RawPath } from "../paths.js";
 import type { GraphNode, NodeKind, RelationType, SubjectId } from "../types.js";
+import { kuzuBulkSink } from "./bulk.js";
 import { FLAG_SEPARATOR, SCHEMA, componentsOf, dropProjection, edgeSet, nodeSet, pathQuery, projectTies } from "./cypher.js";
 
 export const KUZU_FILE = "graph.kuzu";
@@ -125,6 +127,13 @@ export class KuzuGraphStore extends CypherGraphStore {
         if (rows.length > 0) await this.write(upsertEdgesQuery(type, fromKind, toKind, edgeSet(hasShare, hasValidTo)), { rows });
       }
     }
+  }
+
+  /** CSV files and COPY (kuzu/bulk.ts) instead of MERGE batches. */
+  protected override bulkSink(): Promise<BulkSink> {
+    return kuzuBulkSink((n) => keyOf(n.kind, n.id), async (statement) => {
+      await this.read(statement);
+    });
   }
 
   protected async findPaths(q: PathQuery): Promise<RawPath[]> {
