@@ -14,6 +14,9 @@ import { keyOf } from "./model.js";
 import type { BulkGraph, GraphNode, NodeKind, RelationType, SubjectId } from "./types.js";
 import { checkEdge, checkEndpoints, checkNode, showId } from "./validate.js";
 
+/** Rows per statement where a backend bulk-loads through its upserts (Neo4j). */
+export const BULK_BATCH = 5000;
+
 /** Where a backend puts what a bulk load streams; nothing need reach the store before `finish`. */
 export interface BulkSink {
   node(kind: NodeKind, node: GraphNode): Promise<void> | void;
@@ -56,6 +59,12 @@ export async function feedBulk(graph: BulkGraph, sink: BulkSink): Promise<{ node
     throw err;
   }
   return { nodes: kinds.size, edges: seen.size };
+}
+
+/** A bulk load into a store holding `storedNodes` subject nodes: refused unless there are none. */
+export async function loadIntoEmpty(storedNodes: number, graph: BulkGraph, sink: () => Promise<BulkSink>): Promise<{ nodes: number; edges: number }> {
+  if (storedNodes > 0) throw new Error(`bulkLoad needs a graph without subject nodes; this one has ${storedNodes} (clear it, or upsert)`);
+  return feedBulk(graph, await sink());
 }
 
 /** A sink over a backend's upsert batches (the Neo4j way: UNWIND, `size` rows a statement). */
