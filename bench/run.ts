@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   gateway: () => import("./gateway.js"),
   subscriptions: () => import("./subscriptions.js"),
   lists: () => import("./lists.js"),
+  graph: () => import("./graph.js"),
 };
 
 const [name, ...argv] = process.argv.slice(2);
