@@ -34,7 +34,7 @@ function readOptions(argv: string[]) {
 const rssMiB = () => round(process.memoryUsage().rss / 2 ** 20, 1);
 
 const NOTES = [
-  "load: GraphStore.bulkLoad (kuzu: CSV staging + COPY) fed by the generator as it runs; loadSec includes generating, generateSec is the generator alone (a dry pass), edgesPerSec = edges / loadSec",
+  "load: GraphStore.bulkLoad (kuzu: CSV staging + COPY) fed by the generator as it runs; loadSec includes generating, generateSec is the generator alone (a dry pass), edgesPerSec = edges / loadSec; loadCpuSec: the bench process's CPU time over the load, all threads (kuzu's COPY runs on several): with other work on the machine, wall time can be well above it",
   "store.*: one call at a time in the bench process on the embedded store (no HTTP, no GraphQL), asOf " + "2025-12-31" + ", affiliates with first 10000 as the relations subgraph asks, ultimateControllers threshold 0.25, relationPath maxDepth 6, relatedPartyRisk depth 3",
   "every answer is checked against the subject's generated group: the one-hop affiliates exactly, every group member within the depth present, controllers (share and control) exactly, paths continuous and no longer than the known one, flagged direct neighbours contributing to the risk; failed counts answers that broke a check",
   "relationPathSameGroup: to another enterprise of the subject's group; relationPathRandomPair: to a random enterprise (mostly no path within 6 hops: a full search)",
@@ -72,13 +72,17 @@ export async function run(argv: string[]): Promise<unknown> {
     let storeOpen = true;
     cleanup.add("close store", async () => void (storeOpen && (await store.close())));
     t = performance.now();
+    const cpuBefore = process.cpuUsage();
     const loaded = await store.bulkLoad({ nodes: registry.nodes(), edges: registry.edges() });
     const loadSec = (performance.now() - t) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    const loadCpuSec = (cpu.user + cpu.system) / 1e6;
     const counts = await store.counts();
     if (counts.nodes !== nodes || counts.edges !== edges || loaded.edges !== edges) throw new Error(`loaded ${JSON.stringify(counts)}, generated ${nodes} nodes and ${edges} edges`);
     const edgesPerSec = Math.round(edges / loadSec);
     log(`loaded in ${round(loadSec)} s (${edgesPerSec} edges/s)`);
     const rssAfterLoad = rssMiB();
+    log(`bench process (pid ${process.pid}) RSS ${rssAfterLoad} MiB after the load; CPU ${round(loadCpuSec)} s over it`);
 
     const subjects = pickSubjects(registry, o.warmup + o.samples, o.seed);
     const storeFigures = await measureStore(store, subjects, { warmup: o.warmup, budgetSec: o.budgetSec });
@@ -93,7 +97,7 @@ export async function run(argv: string[]): Promise<unknown> {
     return {
       bench: "graph",
       graph: { enterprises: o.enterprises, people: o.people, publicBodies: nodes - o.enterprises - o.people, nodes, edges, groups: registry.groups, shapes: registry.shapes, seed: o.seed },
-      load: { layoutSec: round(layoutSec), generateSec: round(generateSec), loadSec: round(loadSec), edgesPerSec, nodesPerSec: Math.round(nodes / loadSec), edgesPerSecWithoutGenerator: Math.round(edges / Math.max(0.001, loadSec - generateSec)) },
+      load: { layoutSec: round(layoutSec), generateSec: round(generateSec), loadSec: round(loadSec), loadCpuSec: round(loadCpuSec), edgesPerSec, nodesPerSec: Math.round(nodes / loadSec), edgesPerSecWithoutGenerator: Math.round(edges / Math.max(0.001, loadSec - generateSec)) },
       store: storeFigures,
       gateway,
       rssMiB: { benchAfterLoad: rssAfterLoad, benchAfterQueries: rssAfterQueries, hub: gateway?.hubRssMiB ?? null },

@@ -57,6 +57,14 @@ function entityProblems(name: keyof typeof ENTITY_QUERIES, s: Subject, e: Record
   return direct && got === 0 ? ["no affiliates for a subject with neighbours"] : [];
 }
 
+/** Affiliates on the page, controllers, or 1 for a risk score. */
+function answerSize(entity: Record<string, unknown>): number {
+  const v = Object.values(entity)[0];
+  if (Array.isArray(v)) return v.length;
+  const edges = (v as { edges?: unknown[] } | null)?.edges;
+  return edges ? edges.length : 1;
+}
+
 export interface GatewayFigures {
   hubStart: { firstStartSec: number; secondStartSec: number };
   gateway: { relationPathSameGroup: QueryFigures };
@@ -73,9 +81,9 @@ export async function measureGateway(o: { dataDir: string; subjects: Subject[]; 
     [IDENTITY_HEADER]: await signIdentity({ sub: "bench", city: "610800", scopes: parseScopes("credit:read graph:read"), requestId: "bench" }, hub.gatewaySecret),
   });
 
-  const timed = async (call: (s: Subject) => Promise<{ posted: Posted; problems: string[] }>) => {
+  const timed = async (call: (s: Subject) => Promise<{ posted: Posted; problems: string[]; size: number }>) => {
     for (const s of o.warmup) await call(s);
-    const ms: number[] = [], problems: string[][] = [];
+    const ms: number[] = [], sizes: number[] = [], problems: string[][] = [];
     const until = performance.now() + o.budgetSec * 1000;
     let stopped = false;
     for (const s of o.subjects) {
@@ -83,11 +91,12 @@ export async function measureGateway(o: { dataDir: string; subjects: Subject[]; 
         stopped = true;
         break;
       }
-      const { posted, problems: p } = await call(s);
+      const { posted, problems: p, size } = await call(s);
       ms.push(posted.ms);
+      sizes.push(size);
       problems.push([...(posted.problem ? [posted.problem] : []), ...p].map((x) => `${s.uscc}: ${x}`));
     }
-    return summarise(ms, ms.map(() => 0), problems, stopped);
+    return summarise(ms, sizes, problems, stopped);
   };
 
   const relationPathSameGroup = await timed(async (s) => {
@@ -95,7 +104,7 @@ export async function measureGateway(o: { dataDir: string; subjects: Subject[]; 
     const path = posted.data?.relationPath as { length: number } | null | undefined;
     const known = s.near.within;
     const problems = s.near.id === s.uscc || known === undefined || (path && path.length <= known) ? [] : [`path ${JSON.stringify(path)}, known one of ${known}`];
-    return { posted, problems };
+    return { posted, problems, size: path?.length ?? 0 };
   });
   log(`gateway relationPath: p50 ${relationPathSameGroup.p50Ms} ms, p95 ${relationPathSameGroup.p95Ms} ms`);
 
@@ -106,14 +115,16 @@ export async function measureGateway(o: { dataDir: string; subjects: Subject[]; 
     relationsSubgraph[name] = await timed(async (s) => {
       const posted = await post(hub.ready.subgraphs.relations, query, { r: [{ __typename: "Enterprise", uscc: s.uscc }] }, await identity());
       const entity = (posted.data?._entities as Array<Record<string, unknown>> | undefined)?.[0];
-      return { posted, problems: posted.problem ? [] : entity ? entityProblems(name, s, entity) : ["no entity"] };
+      return { posted, problems: posted.problem ? [] : entity ? entityProblems(name, s, entity) : ["no entity"], size: entity ? answerSize(entity) : 0 };
     });
     log(`relations subgraph ${name}: p50 ${relationsSubgraph[name].p50Ms} ms, p95 ${relationsSubgraph[name].p95Ms} ms`);
   }
+  const hubRssMiB = rssMiB(hub.child.proc.pid);
+  log(`hub (pid ${hub.child.proc.pid}) RSS ${hubRssMiB} MiB`);
   return {
     hubStart: { firstStartSec: round(first.startSec), secondStartSec: round(hub.startSec) },
     gateway: { relationPathSameGroup },
     relationsSubgraph,
-    hubRssMiB: rssMiB(hub.child.proc.pid),
+    hubRssMiB,
   };
 }
