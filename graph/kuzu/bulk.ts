@@ -38,11 +38,12 @@ class CsvFile {
   multiline = false;
   constructor(readonly path: string) {}
 
-  async add(line: string): Promise<void> {
+  /** A promise only when the buffer goes to disk (see eachOf in ../bulk.ts). */
+  add(line: string): Promise<void> | undefined {
     this.buffered.push(line);
     if (!this.multiline && /[\r\n]./.test(line)) this.multiline = true;
     this.size += line.length;
-    if (this.size >= FLUSH_AT) await this.flush();
+    return this.size >= FLUSH_AT ? this.flush() : undefined;
   }
 
   async flush(): Promise<void> {
