@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   lists: () => import("./lists.js"),
   reports: () => import("./reports.js"),
   "credit-check": () => import("./creditCheck.js"),
+  graph: () => import("./graph.js"),
 };
 
 const [name, ...argv] = process.argv.slice(2);

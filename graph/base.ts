@@ -7,15 +7,16 @@
  */
 import { badInput } from "../lib/errors.js";
 import { today } from "../lib/dates.js";
+import { BULK_BATCH, batchedSink, loadIntoEmpty, type BulkSink } from "./bulk.js";
 import { assembleClusters } from "./components.js";
-import { nodeFromRow, type NodeRef, type PathQuery, type Row, type StoredEdge } from "./engine.js";
+import { chunks, nodeFromRow, type NodeRef, type PathQuery, type Row, type StoredEdge } from "./engine.js";
 import { CLEAR_QUERIES, COUNT_QUERIES, READ_META, WRITE_META, getEdgesQuery, getNodesQuery, removeEdgesQuery, selections, type EdgeSelection } from "./cypher.js";
 import { CONTROL_RELATIONS, NODE_KINDS, RELATION_TYPES, idOf, keyOf, kindsOf, normalizeId } from "./model.js";
 import { controllersFrom } from "./ownership.js";
 import { byEnd, end, first, isSimple, toSteps, type RawPath } from "./paths.js";
 import { DEFAULT_RISK_DEPTH, riskFrom } from "./risk.js";
 import type {
-  Affiliate, Cluster, Controller, EdgeFilter, EdgeQuery, GraphEdge, GraphNode, GraphStore, NodeKind, PathStep,
+  Affiliate, BulkGraph, Cluster, Controller, EdgeFilter, EdgeQuery, GraphEdge, GraphNode, GraphStore, NodeKind, PathStep,
   RelatedPartyRisk, RelationType, SubjectId,
 } from "./types.js";
 import {
@@ -25,12 +26,6 @@ import {
 const WRITE_BATCH = 500;
 export const MAX_PATH_DEPTH = 6;
 export const DEFAULT_CONTROL_DEPTH = 8;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 export type { Row, NodeRef, PathQuery, StoredEdge } from "./engine.js";
 export { nodeFromRow } from "./engine.js";
@@ -113,6 +108,21 @@ export abstract class CypherGraphStore implements GraphStore {
     }
   }
 
+  async bulkLoad(graph: BulkGraph): Promise<{ nodes: number; edges: number }> {
+    await this.init();
+    return loadIntoEmpty((await this.counts()).nodes, graph, () => this.bulkSink());
+  }
+
+  /** Rows `{ key, name, cityCode, riskFlags }` of the stored nodes of one kind among `keys` (at most 1000). */
+  protected readNodes(kind: NodeKind, keys: string[]): Promise<Row[]> {
+    return this.read(getNodesQuery(kind), { keys });
+  }
+
+  /** How this backend takes a bulk load; by default the upsert statements in larger batches. */
+  protected async bulkSink(): Promise<BulkSink> {
+    return batchedSink(BULK_BATCH, (kind, nodes) => this.writeNodes(kind, nodes), (type, f, t, edges) => this.writeEdges(type, f, t, edges));
+  }
+
   /** The (type, kinds) combinations a filter touches, with the keys per kind of each end. */
   private edgeSelections(filter: EdgeQuery): Array<{ s: EdgeSelection; params: Row }> {
     if (filter.from === undefined && filter.to === undefined && filter.type === undefined) {
@@ -191,7 +201,7 @@ export abstract class CypherGraphStore implements GraphStore {
       const keys = keysByKind.get(kind);
       if (!keys) continue;
       for (const batch of chunks([...keys], 1000)) {
-        for (const row of await this.read(getNodesQuery(kind), { keys: batch })) {
+        for (const row of await this.readNodes(kind, batch)) {
           const node = nodeFromRow(kind, row);
           if (!out.has(node.id)) out.set(node.id, node);
         }

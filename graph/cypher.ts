@@ -23,12 +23,6 @@ export function dateLiteral(isoDate: string): string {
   return `'${isoDate}'`;
 }
 
-/** A node key as a literal; keys are USCCs, ID numbers or PUBLIC_BODY_CODE, never a quote. */
-export function keyLiteral(key: string): string {
-  if (!/^[0-9A-Za-z][0-9A-Za-z_.-]*$/.test(key)) throw new Error(`not a checked node key: ${key}`);
-  return `'${key}'`;
-}
-
 export function relAlternatives(types: readonly RelationType[]): string {
   for (const t of types) if (!RELATION_TYPES.includes(t)) throw new Error(`not a relation type: ${t}`);
   return types.join("|");
@@ -37,6 +31,12 @@ export function relAlternatives(types: readonly RelationType[]): string {
 export function getNodesQuery(kind: NodeKind): string {
   const k = KEY_PROPERTY[kind];
   return `MATCH (n:${kind}) WHERE n.${k} IN $keys RETURN n.${k} AS key, n.name AS name, n.cityCode AS cityCode, n.riskFlags AS riskFlags`;
+}
+
+/** One node by its key (`$key`): an index lookup on both engines. */
+export function getNodeQuery(kind: NodeKind): string {
+  const k = KEY_PROPERTY[kind];
+  return `MATCH (n:${kind} {${k}: $key}) RETURN n.${k} AS key, n.name AS name, n.cityCode AS cityCode, n.riskFlags AS riskFlags`;
 }
 
 /** Deletes every node of the graph's labels with its edges (tests; a rebuild from scratch). */

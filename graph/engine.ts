@@ -29,6 +29,12 @@ export interface PathQuery {
 
 export type StoredEdge = Required<GraphEdge>;
 
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 export function nodeFromRow(kind: NodeKind, row: Row): GraphNode {
   return {
     id: idOf(kind, String(row.key)),

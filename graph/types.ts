@@ -99,6 +99,12 @@ export interface EdgeQuery {
   type?: RelationType;
 }
 
+/** Added: a whole graph for `bulkLoad`, streamed (every node is read before the first edge). */
+export interface BulkGraph {
+  nodes: Iterable<GraphNode> | AsyncIterable<GraphNode>;
+  edges: Iterable<GraphEdge> | AsyncIterable<GraphEdge>;
+}
+
 export interface GraphStore {
   readonly backend: "kuzu" | "neo4j";
   /** Schema, constraints and indexes; idempotent. Every other method also runs it once when needed. */
@@ -110,6 +116,12 @@ export interface GraphStore {
   upsertNodes(nodes: GraphNode[]): Promise<void>;
   /** MERGE by (type, from, to, validFrom); sets share, cityCode, validTo. Both ends must exist. Idempotent. */
   upsertEdges(edges: GraphEdge[]): Promise<void>;
+  /**
+   * Added: loads a graph into a store without subject nodes (a first load, a rebuild after
+   * clear): the result upsertNodes then upsertEdges would give, at bulk speed. Each node and
+   * edge is given once; every edge's ends are nodes of the load. Throws on a non-empty store.
+   */
+  bulkLoad(graph: BulkGraph): Promise<{ nodes: number; edges: number }>;
   /** Deletes the matching edges (at least one filter field); returns how many. */
   removeEdges(filter: EdgeFilter): Promise<number>;
   /** Keyed by the normalised id (18-character codes upper-cased); unknown ids are absent. */

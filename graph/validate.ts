@@ -13,12 +13,19 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const FLAG = /^[A-Z][A-Z0-9_]*$/;
 const CITY = /^\d{6}$/;
 
+/** Dates already checked: a bulk load checks millions of edges over a few thousand distinct dates. */
+const checkedDates = new Set<string>();
+
 export function isIsoDate(s: unknown): s is string {
   if (typeof s !== "string") return false;
+  if (checkedDates.has(s)) return true;
   const m = ISO_DATE.exec(s);
   if (!m) return false;
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === s;
+  if (d.toISOString().slice(0, 10) !== s) return false;
+  if (checkedDates.size >= 100_000) checkedDates.clear();
+  checkedDates.add(s);
+  return true;
 }
 
 export function requireDate(s: unknown, field: string): string {
