@@ -151,6 +151,13 @@ describe("joint reward and punishment", () => {
     const masked = `${person.slice(0, 6)}********${person.slice(14)}`;
     expect(m.via!.party.idNumber).toBe(masked);
     expect(m.via!.path).toEqual([{ relation: "LEGAL_REPRESENTATIVE_OF", from: { idNumber: masked }, to: { uscc: firm.uscc } }]);
+    // A person's entry that only extends a firm's own listing to them (F19) is not a second reason for that firm.
+    const extended = await hub.store.prisma.listEntry.findFirstOrThrow({ where: { subjectKind: "INDIVIDUAL", state: "PUBLISHED", linkedEntryId: { not: null } } });
+    const own = await hub.store.prisma.listEntry.findUniqueOrThrow({ where: { id: extended.linkedEntryId! } });
+    const twice = await check(own.subjectId, "tendering", YINCHUAN_GRAPH, true);
+    expect(twice.errors).toBeUndefined();
+    expect(twice.data!.creditCheck.measures.some((x) => x.trigger.id === String(own.id) && x.via === null)).toBe(true);
+    expect(twice.data!.creditCheck.measures.filter((x) => x.trigger.id === String(extended.id))).toEqual([]);
     // Related parties come from the graph: the scope to read it is needed.
     const noGraph = await check(firm.uscc, "market-entry", YINCHUAN, true);
     expect(noGraph.errors?.[0].extensions?.code).toBe("FORBIDDEN");

@@ -30,24 +30,31 @@ function need(url: string | undefined, name: string): string {
 
 /** Entries in these states carry their measures (under objection they are suspended; F16). */
 const IN_FORCE = "[RECOGNISED, PUBLISHED, RECTIFYING]";
-const ENTRY = "id listType authority issuingCity { code } basis { type referenceNumber decidedOn } publicityUntil banStartsOn banEndsOn";
-interface EntryRow { id: string; listType: ListTypeName; authority: string; issuingCity: { code: string }; basis: { type: string; referenceNumber: string; decidedOn: string }; publicityUntil: string | null; banStartsOn: string | null; banEndsOn: string | null }
+const ENTRY = "id listType authority issuingCity { code } basis { type referenceNumber decidedOn } publicityUntil banStartsOn banEndsOn linkedEntry { subject { ... on Enterprise { uscc } } }";
+interface EntryRow {
+  id: string; listType: ListTypeName; authority: string; issuingCity: { code: string }; basis: { type: string; referenceNumber: string; decidedOn: string };
+  publicityUntil: string | null; banStartsOn: string | null; banEndsOn: string | null; linkedEntry: { subject: { uscc?: string } } | null;
+}
+
+/** Entries by party id, each with the enterprise whose own entry it extends (F19), if any. */
+type PartyEntries = Map<string, Array<Trigger & { linkedTo: string | null }>>;
 
 /** List entries in force of every party, by party id, from every member city. */
-async function listEntries(c: Contracts, parties: Subject[], today: string): Promise<Map<string, Trigger[]>> {
+async function listEntries(c: Contracts, parties: Subject[], today: string): Promise<PartyEntries> {
   const data = await callSubgraph<{ _entities: Array<{ uscc?: string; ref?: string; listEntries: EntryRow[] } | null> }>(need(c.lists(), "lists"), c.secret, "measures", ["credit:read"],
     `query($r: [_Any!]!) { _entities(representations: $r) { ... on Enterprise { uscc listEntries(states: ${IN_FORCE}) { ${ENTRY} } } ... on Individual { ref listEntries(states: ${IN_FORCE}) { ${ENTRY} } } } }`,
     { r: parties.map(representation) });
-  const out = new Map<string, Trigger[]>();
+  const out: PartyEntries = new Map();
   for (const e of data._entities) {
     if (!e) continue;
-    const triggers: Trigger[] = [];
+    const triggers: Array<Trigger & { linkedTo: string | null }> = [];
     for (const x of e.listEntries) {
       const ban = x.listType === "MARKET_BAN";
       if (ban && (x.banStartsOn === null || x.banStartsOn > today || (x.banEndsOn !== null && x.banEndsOn < today))) continue;
       triggers.push({
         kind: "LIST_ENTRY", id: x.id, listType: x.listType, issuingCity: x.issuingCity.code, since: ban ? x.banStartsOn! : x.basis.decidedOn,
         expiresOn: ban ? x.banEndsOn : x.publicityUntil, basis: `${x.authority} ${x.basis.referenceNumber}（${x.basis.decidedOn}）`,
+        linkedTo: x.linkedEntry?.subject.uscc ?? null,
       });
     }
     out.set((e.uscc ?? e.ref)!, triggers);
@@ -92,6 +99,7 @@ export async function gatherParties(c: Contracts, prisma: PrismaClient, subject:
   ]);
   return [
     { id: subject.id, kind: subject.kind, role: null, path: [], triggers: [...(entries.get(subject.id) ?? []), ...rated, ...broken] },
-    ...related.map((p) => ({ ...p, triggers: entries.get(p.id) ?? [] })),
+    // A person's entry that only extends the firm's own listing to them (F19) is not a second reason.
+    ...related.map((p) => ({ ...p, triggers: (entries.get(p.id) ?? []).filter((t) => t.linkedTo !== subject.id) })),
   ];
 }
