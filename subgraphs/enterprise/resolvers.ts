@@ -6,6 +6,7 @@ import { checkFirst, decodeCursor, toPage } from "../../lib/service/pagination.j
 import { parseInput } from "../../lib/service/validate.js";
 import { findEnterprises, type Enterprise, type AdministrativePenalty, type EnterpriseStatus } from "./data.js";
 import type { EnterpriseContext } from "./loaders.js";
+import { portraitResolvers } from "./domain/portrait.js";
 import type { Resolvers } from "../../lib/service/subgraph.js";
 
 const filterSchema = z
@@ -43,9 +44,11 @@ export function createResolvers(maxPageSize: number): Resolvers {
       },
       cities: () => partnerCities(),
     },
+    Portrait: portraitResolvers,
     Enterprise: {
       __resolveReference: (ref: { uscc: string }, ctx: EnterpriseContext) => ctx.loaders.enterprise.load(ref.uscc),
       registeredCity: (e: Enterprise) => cityOf(e.registeredCityCode),
+      portrait: (e: Enterprise) => ({ subject: e.uscc }),
       legalRepresentative: (e: Enterprise) => (e.legalRepresentativeId ? { ref: e.legalRepresentativeId } : null),
       administrativeLicenses: (e: Enterprise, _: unknown, ctx: EnterpriseContext) => ctx.loaders.licenses.load(e.uscc),
       administrativePenalties: async (e: Enterprise, args: { includeExpired?: boolean }, ctx: EnterpriseContext) => {

@@ -74,6 +74,7 @@ export function createResolvers(): Resolvers {
         return lookUp(ctx, info, idNumber, id.purpose, "Individual");
       },
       ref: (i: Individual) => i.idNumber,
+      portrait: (i: Individual) => ({ subject: i.idNumber }),
       city: (i: Individual) => cityOf(i.cityCode),
       professionalQualifications: (i: Individual, _: unknown, ctx: IndividualContext) => ctx.loaders.qualifications.load(i.idNumber),
     },

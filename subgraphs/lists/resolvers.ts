@@ -16,6 +16,7 @@ import { transition } from "./domain/transitions.js";
 import { advanceObjection, isOverdue, submitObjection } from "./domain/objections.js";
 import { decideRepair, revokeRepair, submitRepair, type CommitmentInput } from "./domain/repairs.js";
 import { recordInterview } from "./domain/interviews.js";
+import { portraitResolvers } from "./domain/portrait.js";
 import type { Actor } from "./domain/entryTx.js";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -122,6 +123,7 @@ const mutationResolvers = {
 
 /** Fields of the types the lists subgraph owns or extends. */
 const typeResolvers = {
+  Portrait: portraitResolvers,
   Enterprise: { listEntries: (e: { uscc: string }, a: SubjectFilterArgs, ctx: ListsContext) => entriesOf(e.uscc, a, ctx) },
   Individual: { listEntries: (i: { ref: string }, a: SubjectFilterArgs, ctx: ListsContext) => entriesOf(i.ref, a, ctx) },
   ListSubject: { __resolveType: (s: { __typename: string }) => s.__typename },

@@ -129,6 +129,18 @@ export function createResolvers(maxPageSize: number): Resolvers {
     },
     Individual: { commitments: (i: { ref: string }, a: { states?: string[] }, ctx: MeasuresContext) => commitmentsOf(i.ref, a.states, ctx) },
     CreditSubject: { __resolveType: (s: { __typename: string }) => s.__typename },
+    Portrait: {
+      __resolveReference: (ref: { subject: string }) => ref,
+      commitmentsByState: async (p: { subject: string }, _: unknown, ctx: MeasuresContext) => {
+        const all = await ctx.loaders.commitmentsOfSubject.load(p.subject);
+        return ["PENDING", "FULFILLED", "BREACHED", "WITHDRAWN"].map((state) => ({ state, count: all.filter((c) => c.state === state).length })).filter((x) => x.count > 0);
+      },
+      fulfilmentRate: async (p: { subject: string }, _: unknown, ctx: MeasuresContext) => {
+        const all = await ctx.loaders.commitmentsOfSubject.load(p.subject);
+        const kept = all.filter((c) => c.state === "FULFILLED").length, broken = all.filter((c) => c.state === "BREACHED").length;
+        return kept + broken === 0 ? null : Math.round((kept / (kept + broken)) * 10_000) / 10_000;
+      },
+    },
     CreditCommitment: {
       __resolveReference: (ref: { id: string }, ctx: MeasuresContext) => ctx.loaders.commitment.load(intId(ref.id, "id")),
       id: (c: CreditCommitment) => String(c.id),

@@ -1,7 +1,7 @@
 import type { Resolvers } from "../../lib/service/subgraph.js";
 import { badInput } from "../../lib/errors.js";
 import { cityOf, requireCity } from "../../lib/cities.js";
-import { requireRowId as intId, requireUscc } from "../../lib/ids/index.js";
+import { checkUscc, requireRowId as intId, requireUscc } from "../../lib/ids/index.js";
 import { today } from "../../lib/dates.js";
 import { checkFirst, decodeCursor, toPage } from "../../lib/service/pagination.js";
 import type { GradeScale, Tier } from "./scales/index.js";
@@ -68,6 +68,21 @@ export function createResolvers(maxPageSize: number): Resolvers {
         // A field without its own row takes the general tier (no field rating on the subject).
         return tierView(ctx, field, rows.find((t) => t.field === field) ?? rows.find((t) => t.field === ""));
       },
+    },
+    Portrait: {
+      __resolveReference: (ref: { subject: string }) => ref,
+      latestRatings: async (p: { subject: string }, _: unknown, ctx: RatingsContext) => {
+        const day = today();
+        const seen = new Set<string>();
+        // Newest first: the first in force of each scale is its latest.
+        return (await ctx.loaders.ratingsOfSubject.load(p.subject)).filter((r) => {
+          if (r.ratedOn.toISOString().slice(0, 10) > day || r.validUntil.toISOString().slice(0, 10) < day || seen.has(r.scaleId)) return false;
+          seen.add(r.scaleId);
+          return true;
+        });
+      },
+      tier: async (p: { subject: string }, _: unknown, ctx: RatingsContext) =>
+        checkUscc(p.subject).ok ? ((await ctx.loaders.tiersOfSubject.load(p.subject)).find((t) => t.field === "")?.tier ?? "NORMAL") : null,
     },
     CreditRating: {
       __resolveReference: (ref: { id: string }, ctx: RatingsContext) => ctx.loaders.rating.load(intId(ref.id, "id")),

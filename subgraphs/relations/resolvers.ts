@@ -76,6 +76,14 @@ export function createResolvers(store: GraphStore, cursorKey: string): Resolvers
         return { ...r, contributions: r.contributions.map((c) => ({ ...c, kind: KIND[c.node.kind], subject: subjectOf(c.node) })) };
       },
     },
+    Portrait: {
+      __resolveReference: (ref: { subject: string }) => ref,
+      relatedPartyRisk: async (p: { subject: string }) => {
+        if (!checkUscc(p.subject).ok) return null;
+        // A portrait still answers when the graph is down: the score is left out.
+        return store.relatedPartyRisk(p.subject, { asOf: today() }).then((r) => r.score, () => null);
+      },
+    },
     Individual: { affiliates: (i: { ref: string }, a: AffiliateArgs, ctx: RelationsContext) => affiliates(i.ref, a, ctx) },
     Query: {
       relationPath: async (_: unknown, a: { from: string; to: string; maxDepth?: number; asOf?: string }) => {
