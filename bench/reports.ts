@@ -51,7 +51,7 @@ export async function run(argv: string[]): Promise<unknown> {
   const load = loadAtStart();
   const cleanup = new Cleanup();
   try {
-    const hub = await startHubProcess({ store: flags.store, seedPerCity: perCity, cpuProfDir: "", env: { HUB_AUTH_OFF_CITY: "610800", HUB_AUTH_OFF_SCOPES: "credit:read,reports:write", REDIS_URL: undefined, NATS_URL: undefined } }, cleanup);
+    const hub = await startHubProcess({ store: flags.store, seedPerCity: perCity, cpuProfDir: "", env: { HUB_DEMO: "true", HUB_AUTH_OFF_CITY: "610800", HUB_AUTH_OFF_SCOPES: "credit:read,reports:write", REDIS_URL: undefined, NATS_URL: undefined } }, cleanup);
     const subjects: string[] = [];
     for (let after: string | null = null; subjects.length < count;) {
       const page: { enterprises: { edges: Array<{ node: { uscc: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await ask(hub.ready.url, PAGE, { a: after });
@@ -60,6 +60,8 @@ export async function run(argv: string[]): Promise<unknown> {
       after = page.enterprises.pageInfo.endCursor;
     }
     const chosen = subjects.slice(0, count);
+    // A hub that seeded nothing (a PostgreSQL store has no demo data unless HUB_DEMO=true) measures nothing.
+    if (chosen.length < count) throw new Error(`the hub holds ${chosen.length} enterprises, fewer than the ${count} reports asked for`);
     log(`issuing ${chosen.length} reports, ${connections} in flight`);
     const issued: Array<{ id: string; hash: string }> = [];
     const issue = await timed(chosen, connections, async (s) => {

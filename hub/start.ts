@@ -95,8 +95,10 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
         logger.debug({ ms: Date.now() - t0 }, "gateway closed");
         for (const s of Object.values(subgraphs)) await s.close();
         await bus.close();
-        await graphStore.close();
+        // The graph last, then the process exits: kuzu's native objects are known to crash when
+        // finalised after their database closed (kuzudb/kuzu#5881), so nothing runs after it.
         await store.close();
+        await graphStore.close();
       },
     };
   } catch (err) {

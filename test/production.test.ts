@@ -79,7 +79,9 @@ describe("demo data", () => {
 });
 
 /** Runs `npm start`'s script with this environment; resolves with its exit code and output once it exits or prints `until`. */
-function startHub(env: Record<string, string>, until?: RegExp): Promise<{ code: number | null; stdout: string; stderr: string; stop(): Promise<number | null> }> {
+type Stopped = { exit: number | null; signal: NodeJS.Signals | null; stderr: string };
+
+function startHub(env: Record<string, string>, until?: RegExp): Promise<{ code: number | null; stdout: string; stderr: string; stop(): Promise<Stopped> }> {
   // As `npm start` runs it: one process with tsx as a loader. (tsx's own CLI runs the script in a
   // child and, when the child does not confirm a SIGTERM within 30 ms, SIGKILLs it: on a busy
   // machine the hub then died mid-shutdown with 143 instead of closing cleanly.)
@@ -87,7 +89,8 @@ function startHub(env: Record<string, string>, until?: RegExp): Promise<{ code: 
     cwd: ROOT, env: { PATH: process.env.PATH, LOG_LEVEL: "error", ...env }, stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "", stderr = "";
-  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  let signal: NodeJS.Signals | null = null;
+  const exited = new Promise<number | null>((r) => child.once("exit", (code, sig) => ((signal = sig), r(code))));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
@@ -95,7 +98,8 @@ function startHub(env: Record<string, string>, until?: RegExp): Promise<{ code: 
     }, 90_000);
     const done = (code: number | null) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, stop: async () => (child.kill("SIGTERM"), exited) });
+      // How it stopped, with its last words when it did not exit cleanly (a signal: a crash or a kill).
+      resolve({ code, stdout, stderr, stop: async () => { child.kill("SIGTERM"); const exit = await exited; return { exit, signal, stderr: exit === 0 ? "" : stderr.slice(-2000) }; } });
     };
     child.stdout.on("data", (d) => {
       stdout += d;
@@ -137,7 +141,7 @@ describe("starting in production", () => {
         "SELECT (SELECT count(*) FROM enterprise.enterprise) AS enterprises, (SELECT count(*) FROM individual.individual) AS people, (SELECT count(*) FROM lists.list_entry) AS entries");
       await client.end();
       expect(counts.rows[0]).toEqual({ enterprises: "0", people: "0", entries: "0" });
-      expect(await hub.stop()).toBe(0);
+      expect(await hub.stop()).toEqual({ exit: 0, signal: null, stderr: "" });
     } finally {
       await db.drop();
     }
