@@ -48,6 +48,8 @@ export interface HubProcessOptions {
   dataDir?: string;
   /** PostgreSQL store: use this database (its owner drops it) instead of a fresh throw-away one. */
   databaseUrl?: string;
+  /** How long the first start (migrations, demo seeding, the graph's first sync) may take; default 300 s. */
+  readyTimeoutSec?: number;
 }
 
 export async function startHubProcess(opts: HubProcessOptions, cleanup: Cleanup): Promise<HubProcess> {
@@ -93,6 +95,7 @@ export async function startHubProcess(opts: HubProcessOptions, cleanup: Cleanup)
     name: "hub",
     script: "scripts/start.ts",
     env,
+    timeoutMs: opts.readyTimeoutSec ? opts.readyTimeoutSec * 1000 : undefined,
     nodeArgs: opts.cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", opts.cpuProfDir] : [],
     pick: (line) => {
       if (!line.startsWith("{")) return undefined;

@@ -43,7 +43,7 @@ const figures = (r: { ms: number[]; wallSec: number }) => ({
 });
 
 export async function run(argv: string[]): Promise<unknown> {
-  const flags = parseFlags(argv, { "per-city": "2000", store: "embedded", reports: "200", connections: "1" });
+  const flags = parseFlags(argv, { "per-city": "2000", store: "embedded", reports: "200", connections: "1", "ready-timeout": "3600" });
   const perCity = Math.floor(positiveNumber(flags, "per-city"));
   const count = Math.floor(positiveNumber(flags, "reports"));
   const connections = Math.floor(positiveNumber(flags, "connections"));
@@ -51,7 +51,8 @@ export async function run(argv: string[]): Promise<unknown> {
   const load = loadAtStart();
   const cleanup = new Cleanup();
   try {
-    const hub = await startHubProcess({ store: flags.store, seedPerCity: perCity, cpuProfDir: "", env: { HUB_DEMO: "true", HUB_AUTH_OFF_CITY: "610800", HUB_AUTH_OFF_SCOPES: "credit:read,reports:write", REDIS_URL: undefined, NATS_URL: undefined } }, cleanup);
+    // Seeding 1,000,000 subjects and the graph's first sync take minutes before the hub is ready.
+    const hub = await startHubProcess({ store: flags.store, seedPerCity: perCity, cpuProfDir: "", readyTimeoutSec: positiveNumber(flags, "ready-timeout"), env: { HUB_DEMO: "true", HUB_AUTH_OFF_CITY: "610800", HUB_AUTH_OFF_SCOPES: "credit:read,reports:write", REDIS_URL: undefined, NATS_URL: undefined } }, cleanup);
     const subjects: string[] = [];
     for (let after: string | null = null; subjects.length < count;) {
       const page: { enterprises: { edges: Array<{ node: { uscc: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await ask(hub.ready.url, PAGE, { a: after });
