@@ -85,6 +85,7 @@ if (neo4jUri) {
   };
   runBulkContract(`neo4j (${neo4jUri})`, async () => new Neo4jGraphStore(opts));
 } else {
+  // Skipped on purpose, and shown so in the test output: no Neo4j server can run here; set NEO4J_URI to run it.
   describe.skip("GraphStore.bulkLoad: neo4j (skipped: NEO4J_URI is not set; point it at a test database to run this suite)", () => {
     it("bulk-loads the demo into Neo4j", () => undefined);
   });
