@@ -3,7 +3,8 @@ import { openStore, type Store } from "../prisma/store.js";
 import { seedStore } from "../prisma/seed/load.js";
 import { DEMO_AS_OF, loadDemo } from "../prisma/seed/graph.js";
 import { KuzuGraphStore } from "./kuzu/store.js";
-import { legalRepresentativeEdges, syncFromRelational } from "./sync.js";
+import { SYNC_SINCE, bulkFromRelational, catchUpFromRelational, legalRepresentativeEdges, syncFromRelational } from "./sync.js";
+import type { GraphStore } from "./types.js";
 
 const ENTERPRISES = 300;
 
@@ -93,6 +94,76 @@ describe("syncFromRelational (PGlite → kuzu)", () => {
     // K1's 0.609 (contract.ts) plus a0, now LOW_RATING, 3 supply-chain hops away (K1 → L → M → a0):
     // 0.3 × 0.5² × 0.4³ = 0.0048, so 1 − 0.391 × (1 − 0.0048) = 0.6108768.
     expect((await graph.relatedPartyRisk(demo.roles.hub.companies[0], { asOf: DEMO_AS_OF })).score).toBeCloseTo(0.6108768, 12);
+  });
+});
+
+describe("catchUpFromRelational (PGlite → kuzu)", () => {
+  let db: Store;
+  beforeAll(async () => {
+    db = await openStore({ kind: "embedded" });
+    await seedStore(db.prisma, { enterprises: 200, seed: 9, batchSize: 100 });
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  /** Every node and edge of a graph that holds only what the relational records give. */
+  async function contents(graph: GraphStore) {
+    const firms = (await db.prisma.enterprise.findMany({ select: { uscc: true, legalRepresentativeId: true } }));
+    const ids = [...new Set(firms.flatMap((f) => [f.uscc, f.legalRepresentativeId!]))];
+    const nodes = [...(await graph.getNodes(ids)).values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    return { nodes, edges: await graph.getEdges({ type: "LEGAL_REPRESENTATIVE_OF" }) };
+  }
+
+  it("bulk-loads an empty graph to exactly what the upsert path builds, then goes on from its watermark", async () => {
+    const upserted = new KuzuGraphStore(), bulk = new KuzuGraphStore();
+    try {
+      await syncFromRelational(upserted, db.prisma, { batchSize: 64 });
+      const t0 = new Date();
+      const first = await catchUpFromRelational(bulk, db.prisma, { batchSize: 64, now: () => t0 });
+      expect(first).toMatchObject({ mode: "bulk", edges: 200, skipped: 0 });
+      expect(await contents(bulk)).toEqual(await contents(upserted));
+      expect(await bulk.counts()).toEqual(await upserted.counts());
+      const mark = await bulk.readMeta(SYNC_SINCE);
+      expect(mark).not.toBeNull();
+      expect(Date.parse(mark!)).toBeLessThan(t0.getTime()); // with slack: a record written just before is read again
+
+      // Nothing changed: the next run reads only what was updated since the watermark.
+      const quiet = await catchUpFromRelational(bulk, db.prisma, { now: () => new Date(t0.getTime() + 3_600_000) });
+      expect(quiet.mode).toBe("incremental");
+      await db.prisma.enterprise.updateMany({ where: {}, data: { updatedAt: new Date(t0.getTime() - 86_400_000) } });
+      const idle = await catchUpFromRelational(bulk, db.prisma);
+      expect(idle).toEqual({ mode: "incremental", nodes: 0, edges: 0, skipped: 0 });
+
+      // One firm renamed: only it is read and written.
+      const firm = await db.prisma.enterprise.findFirstOrThrow({ orderBy: { uscc: "desc" } });
+      await db.prisma.enterprise.update({ where: { uscc: firm.uscc }, data: { name: `${firm.name}（更名）` } });
+      const one = await catchUpFromRelational(bulk, db.prisma);
+      expect(one).toEqual({ mode: "incremental", nodes: 2, edges: 0, skipped: 0 });
+      expect((await bulk.getNodes([firm.uscc])).get(firm.uscc)?.name).toBe(`${firm.name}（更名）`);
+    } finally {
+      await upserted.close();
+      await bulk.close();
+    }
+  });
+
+  it("a stopped bulk load leaves the graph empty and no watermark; a graph without one gets a full pass", async () => {
+    const graph = new KuzuGraphStore();
+    try {
+      const stopping = new AbortController();
+      const reads = { findMany: async (a: Parameters<typeof db.prisma.enterprise.findMany>[0]) => { const rows = await db.prisma.enterprise.findMany(a); stopping.abort(); return rows; } };
+      const prisma = { enterprise: reads, individual: db.prisma.individual } as unknown as typeof db.prisma;
+      expect(await catchUpFromRelational(graph, prisma, { batchSize: 64, signal: stopping.signal })).toMatchObject({ mode: "bulk", nodes: 0, edges: 0 });
+      expect(await graph.counts()).toEqual({ nodes: 0, edges: 0 });
+      expect(await graph.readMeta(SYNC_SINCE)).toBeNull();
+
+      await bulkFromRelational(graph, db.prisma);
+      expect(await graph.readMeta(SYNC_SINCE)).toBeNull();
+      expect(await catchUpFromRelational(graph, db.prisma)).toMatchObject({ mode: "full", edges: 0 });
+      expect(await graph.readMeta(SYNC_SINCE)).not.toBeNull();
+    } finally {
+      await graph.close();
+    }
   });
 });
 

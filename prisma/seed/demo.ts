@@ -1,7 +1,7 @@
 import type { Logger } from "../../lib/logger.js";
 import { partnerCities } from "../../lib/cities.js";
 import type { Store } from "../store.js";
-import { syncFromRelational } from "../../graph/sync.js";
+import { catchUpFromRelational } from "../../graph/sync.js";
 import type { GraphStore } from "../../graph/types.js";
 import { loadRules } from "../../subgraphs/lists/rules/index.js";
 import { generateEnterprises } from "./generator.js";
@@ -39,7 +39,7 @@ export async function seedDemoIfEmpty(store: Store, graph: GraphStore, opts: Dem
   const ratings = await seedRatingsDemo(store.prisma, loadScales(), { seed: opts.seed, enterprises });
   const measures = await seedMeasuresDemo(store.prisma, loadCatalogues(), { seed: opts.seed, enterprises });
   const anchors = [...generateEnterprises({ seed: opts.seed, enterprises: Math.min(enterprises, 50) })].map((g) => g.enterprise.uscc);
-  await syncFromRelational(graph, store.jobs);
+  await catchUpFromRelational(graph, store.jobs);
   const demo = await loadDemo(graph, opts.seed, { anchors });
   logger.info({ ...summary, listEntries: lists, ratings, ...measures, graphNodes: demo.nodes.length, graphEdges: demo.edges.length }, "demo data ready");
 }

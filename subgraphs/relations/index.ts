@@ -1,7 +1,7 @@
 import { defineSubgraph, type SubgraphModule } from "../../lib/service/subgraph.js";
 import type { EventBus } from "../../events/types.js";
 import type { GraphStore } from "../../graph/types.js";
-import { syncFromRelational } from "../../graph/sync.js";
+import { catchUpFromRelational } from "../../graph/sync.js";
 import { relationsContextFor, type RelationsContext } from "./loaders.js";
 import { createResolvers } from "./resolvers.js";
 import { relationsEvents } from "./events.js";
@@ -11,7 +11,7 @@ export interface RelationsOptions {
   store: GraphStore;
   /** Lists events keep the graph's risk flags current (when the bus and the lists subgraph are known). */
   listFlags?: { bus: EventBus; listsUrl: () => string | undefined; ratingsUrl?: () => string | undefined; secret: string };
-  /** How often an incremental sync from the relational records runs (a full one runs at start). */
+  /** How often the graph catches up with the relational records (graph/sync.ts: bulk into an empty graph, else from the stored watermark). */
   syncIntervalSeconds: number;
   /** Keys the affiliate cursors (they must not show a person's ID number); shared by every instance (the gateway secret) so a cursor pages on any. */
   cursorKey: string;
@@ -25,18 +25,14 @@ export function relationsSubgraph(opts: RelationsOptions): SubgraphModule<Relati
     createContext: relationsContextFor(opts.store),
     events: relationsEvents,
     background: (relational, logger) => {
-      let since: Date | undefined;
       /** The sync running now: stopping waits for it (the graph store closes next). */
       let running: Promise<void> | null = null;
       const stopping = new AbortController();
       const syncOnce = async () => {
-        const started = new Date();
-        const full = since === undefined;
         try {
-          const r = await syncFromRelational(opts.store, relational.jobs, { since, signal: stopping.signal });
-          if (stopping.signal.aborted) return; // cut short: the next start syncs again from `since`
-          since = started;
-          if (full || r.nodes || r.edges) logger.info(r, full ? "graph full sync" : "graph sync");
+          const r = await catchUpFromRelational(opts.store, relational.jobs, { signal: stopping.signal });
+          if (stopping.signal.aborted) return; // cut short: the watermark stays, the next start goes on from it
+          if (r.mode !== "incremental" || r.nodes || r.edges) logger.info(r, `graph sync (${r.mode})`);
         } catch (err) {
           logger.error({ err }, "graph sync failed");
         }
